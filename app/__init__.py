@@ -1,0 +1,1 @@
+"""Newsroom API: statements, commitments and navigation for frontends, partners and editors."""

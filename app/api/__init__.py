@@ -1,0 +1,1 @@
+"""HTTP conventions shared by every domain: problems, pagination, conditional requests, language."""

@@ -1,0 +1,79 @@
+"""Conditional GETs and caching headers: strong ETags, 304s, `Last-Modified`, `Cache-Control`."""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from email.utils import format_datetime, parsedate_to_datetime
+
+from pydantic import BaseModel
+from starlette.requests import Request
+from starlette.responses import Response
+
+
+@dataclass(frozen=True)
+class CachePolicy:
+    """`public` for published content anyone may see; `private, no-store` for anything else."""
+
+    public: bool
+    max_age: int = 0
+    stale_while_revalidate: int = 0
+
+    def header(self) -> str:
+        if not self.public:
+            return "private, no-store"
+        return f"public, max-age={self.max_age}, stale-while-revalidate={self.stale_while_revalidate}"
+
+
+def strong_etag(body: bytes) -> str:
+    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+def etag_matches(if_none_match: str, etag: str) -> bool:
+    """Weak comparison, as RFC 9110 §13.1.2 prescribes for If-None-Match."""
+    if if_none_match.strip() == "*":
+        return True
+    bare = etag.removeprefix("W/")
+    return any(tag.strip().removeprefix("W/") == bare for tag in if_none_match.split(","))
+
+
+def _not_modified_since(request: Request, last_modified: datetime | None) -> bool:
+    header = request.headers.get("if-modified-since")
+    if not header or last_modified is None:
+        return False
+    try:
+        since = parsedate_to_datetime(header)
+    except (TypeError, ValueError):
+        return False
+    if since.tzinfo is None:
+        return False
+    return last_modified.replace(microsecond=0) <= since
+
+
+def json_response(
+    request: Request,
+    payload: BaseModel,
+    *,
+    cache: CachePolicy,
+    content_language: str | None = None,
+    last_modified: datetime | None = None,
+    links: list[str] | None = None,
+) -> Response:
+    """Serialize once, tag the bytes, and answer a matching conditional GET with 304 and no body."""
+    body = payload.model_dump_json().encode()
+    etag = strong_etag(body)
+    headers = {"ETag": etag, "Cache-Control": cache.header()}
+    if content_language is not None:
+        headers["Content-Language"] = content_language
+        headers["Vary"] = "Accept-Language"
+    if last_modified is not None:
+        headers["Last-Modified"] = format_datetime(last_modified, usegmt=True)
+    if links:
+        headers["Link"] = ", ".join(links)
+    if_none_match = request.headers.get("if-none-match")
+    if if_none_match is not None:
+        not_modified = etag_matches(if_none_match, etag)
+    else:
+        not_modified = _not_modified_since(request, last_modified)
+    if not_modified:
+        return Response(status_code=304, headers=headers)
+    return Response(content=body, media_type="application/json", headers=headers)

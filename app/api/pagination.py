@@ -1,0 +1,202 @@
+"""Keyset pagination: opaque signed cursors, `Page[T]` bodies and RFC 8288 `Link` headers.
+
+Pages are cut on the sort key plus the id as a tiebreak, so the order is total and no row is
+skipped or repeated while content changes (offset paging fails both, research/perf-floor.md).
+"""
+
+import base64
+import hashlib
+import hmac
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Any, Generic, TypeVar
+from urllib.parse import urlencode
+
+from fastapi import Depends, Query
+from pydantic import BaseModel, Field
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
+from starlette.requests import Request
+
+from app.api.problems import InvalidCursor
+
+T = TypeVar("T")
+R = TypeVar("R")
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 100
+
+LimitQuery = Annotated[
+    int,
+    Query(ge=1, le=MAX_LIMIT, description=f"Items per page (1 to {MAX_LIMIT})."),
+]
+CursorQuery = Annotated[
+    str | None,
+    Query(
+        max_length=512,
+        description="Opaque cursor from the previous page's `next_cursor` or `Link: rel=next`.",
+    ),
+]
+IncludeTotalQuery = Annotated[
+    bool,
+    Query(description="Also count every matching item (`total`). Costs one extra query."),
+]
+
+
+class Page(BaseModel, Generic[T]):
+    """One page of a list. Follow `next_cursor` (or the `Link` header) until it is null."""
+
+    items: list[T]
+    next_cursor: str | None = Field(description="Cursor of the next page; null on the last page.")
+    total: int | None = Field(
+        default=None, description="Number of matching items, when `include_total=true`."
+    )
+
+
+@dataclass(frozen=True)
+class SortKey:
+    """One allowlisted sort order: a public name mapped to a column, never to user-built SQL."""
+
+    name: str
+    column: InstrumentedAttribute[Any]
+    descending: bool
+    parse: Callable[[Any], Any] = lambda value: value
+    dump: Callable[[Any], Any] = lambda value: value
+
+
+def datetime_sort_key(name: str, column: InstrumentedAttribute[Any], descending: bool) -> SortKey:
+    return SortKey(
+        name=name,
+        column=column,
+        descending=descending,
+        parse=datetime.fromisoformat,
+        dump=lambda value: value.isoformat(),
+    )
+
+
+def int_sort_key(name: str, column: InstrumentedAttribute[Any], descending: bool) -> SortKey:
+    return SortKey(name=name, column=column, descending=descending, parse=int, dump=int)
+
+
+def string_sort_key(name: str, column: InstrumentedAttribute[Any], descending: bool) -> SortKey:
+    return SortKey(name=name, column=column, descending=descending, parse=str, dump=str)
+
+
+class CursorCodec:
+    """Cursors are `base64url(json).mac`: a client cannot forge a position, only replay one."""
+
+    def __init__(self, secret: bytes) -> None:
+        self._secret = secret
+
+    def _mac(self, payload: bytes) -> str:
+        digest = hmac.new(self._secret, payload, hashlib.sha256).digest()[:12]
+        return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+    def encode(self, sort: SortKey, value: Any, row_id: str) -> str:
+        payload = json.dumps([sort.name, sort.dump(value), row_id], separators=(",", ":"))
+        body = base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+        return f"{body}.{self._mac(body.encode())}"
+
+    def decode(self, cursor: str, sort: SortKey) -> tuple[Any, str]:
+        body, _, mac = cursor.partition(".")
+        if not body or not hmac.compare_digest(mac, self._mac(body.encode())):
+            raise InvalidCursor("The cursor is not one this API issued, or it was altered.")
+        try:
+            raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+            name, value, row_id = json.loads(raw)
+            parsed = sort.parse(value)
+        except (ValueError, TypeError) as exc:
+            raise InvalidCursor("The cursor could not be read.") from exc
+        if name != sort.name or not isinstance(row_id, str):
+            raise InvalidCursor(
+                "The cursor belongs to another sort order; start again from the first page."
+            )
+        return parsed, row_id
+
+
+def keyset_order(sort: SortKey, id_column: InstrumentedAttribute[str]) -> list[Any]:
+    if sort.descending:
+        return [sort.column.desc(), id_column.desc()]
+    return [sort.column.asc(), id_column.asc()]
+
+
+def keyset_after(
+    sort: SortKey, id_column: InstrumentedAttribute[str], value: Any, row_id: str
+) -> ColumnElement[bool]:
+    """Rows strictly after (value, row_id) in the sort order."""
+    if sort.descending:
+        return or_(sort.column < value, and_(sort.column == value, id_column < row_id))
+    return or_(sort.column > value, and_(sort.column == value, id_column > row_id))
+
+
+def next_page_url(request: Request, cursor: str, base_url: str | None) -> str:
+    """Absolute URL of the next page: the same query with the cursor replaced."""
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "cursor"]
+    params.append(("cursor", cursor))
+    origin = base_url.rstrip("/") if base_url else f"{request.url.scheme}://{request.url.netloc}"
+    return f"{origin}{request.url.path}?{urlencode(params)}"
+
+
+def trim_page(rows: Sequence[T], limit: int) -> tuple[list[T], bool]:
+    """Split a `limit + 1` fetch into the page and whether another page follows."""
+    return list(rows[:limit]), len(rows) > limit
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """What a list route needs to cut a page: its size, where to start, and whether to count."""
+
+    limit: int
+    cursor: str | None
+    include_total: bool
+    codec: CursorCodec
+
+    def start_after(self, sort: SortKey) -> tuple[Any, str] | None:
+        return self.codec.decode(self.cursor, sort) if self.cursor else None
+
+
+def page_request(
+    request: Request,
+    limit: LimitQuery = DEFAULT_LIMIT,
+    cursor: CursorQuery = None,
+    include_total: IncludeTotalQuery = False,
+) -> PageRequest:
+    codec: CursorCodec = request.app.state.cursor_codec
+    return PageRequest(limit=limit, cursor=cursor, include_total=include_total, codec=codec)
+
+
+PageDep = Annotated[PageRequest, Depends(page_request)]
+
+
+def fetch_page(
+    session: Session,
+    statement: Select[tuple[R]],
+    *,
+    sort: SortKey,
+    id_column: InstrumentedAttribute[str],
+    page: PageRequest,
+    value_of: Callable[[R], Any],
+    id_of: Callable[[R], str],
+) -> tuple[list[R], str | None]:
+    """Run a keyset-paged query; returns the rows and the next page's cursor (or None)."""
+    after = page.start_after(sort)
+    if after is not None:
+        statement = statement.where(keyset_after(sort, id_column, *after))
+    statement = statement.order_by(*keyset_order(sort, id_column)).limit(page.limit + 1)
+    rows, has_more = trim_page(session.scalars(statement).all(), page.limit)
+    if not has_more:
+        return rows, None
+    last = rows[-1]
+    return rows, page.codec.encode(sort, value_of(last), id_of(last))
+
+
+def count_matching(session: Session, statement: Select[tuple[R]]) -> int:
+    subquery = statement.order_by(None).subquery()
+    return session.scalar(select(func.count()).select_from(subquery)) or 0
+
+
+def page_links(request: Request, next_cursor: str | None, base_url: str | None) -> list[str]:
+    if next_cursor is None:
+        return []
+    return [f'<{next_page_url(request, next_cursor, base_url)}>; rel="next"']

@@ -1,0 +1,52 @@
+"""Unknown query parameters are a 422 that lists the allowed ones, on every route.
+
+Without this, a typo such as `?tpye=news` silently returns the unfiltered list.
+"""
+
+import re
+
+from fastapi import Request
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
+
+from app.api.problems import FieldError, InvalidParameters
+
+_SAFE_NAME = re.compile(r"^[A-Za-z0-9_.\-\[\]]{1,40}$")
+_allowed_cache: dict[int, frozenset[str]] = {}
+
+
+def _query_names(dependant: Dependant) -> set[str]:
+    names = {param.alias for param in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_names(sub)
+    return names
+
+
+def _allowed_for(route: APIRoute) -> frozenset[str]:
+    key = id(route)
+    if key not in _allowed_cache:
+        _allowed_cache[key] = frozenset(_query_names(route.dependant))
+    return _allowed_cache[key]
+
+
+async def forbid_unknown_query_params(request: Request) -> None:
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute):
+        return
+    allowed = _allowed_for(route)
+    unknown = [name for name in request.query_params if name not in allowed]
+    if not unknown:
+        return
+    allowed_sorted = sorted(allowed)
+    raise InvalidParameters(
+        "Unknown query parameter(s).",
+        errors=[
+            FieldError(
+                # The name is echoed only when it is plainly a parameter name.
+                parameter=name if _SAFE_NAME.match(name) else None,
+                detail="Unknown query parameter; use one of the allowed names.",
+                allowed=allowed_sorted,
+            )
+            for name in dict.fromkeys(unknown)
+        ],
+    )

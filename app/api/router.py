@@ -1,0 +1,71 @@
+"""The versioned API surface, health probes and the documentation of problem types."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Request
+from pydantic import BaseModel
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.responses import Response
+
+from app.api.params import forbid_unknown_query_params
+from app.api.problems import PROBLEM_TYPES, NotFound, ServiceUnavailable, problem_responses
+from app.db import SessionDep
+from app.statements.router import router as statements_router
+from app.taxonomy.router import router as taxonomy_router
+
+v1 = APIRouter(prefix="/v1", dependencies=[Depends(forbid_unknown_query_params)])
+v1.include_router(statements_router)
+v1.include_router(taxonomy_router)
+
+meta = APIRouter(dependencies=[Depends(forbid_unknown_query_params)], tags=["operations"])
+
+
+class Health(BaseModel):
+    status: str
+
+
+class ProblemTypeDoc(BaseModel):
+    type: str
+    title: str
+    description: str
+
+
+@meta.get("/health/live", response_model=Health, summary="Liveness probe")
+async def live() -> Health:
+    """The process is up. Does not touch the database."""
+    return Health(status="ok")
+
+
+@meta.get(
+    "/health/ready",
+    response_model=Health,
+    summary="Readiness probe",
+    responses=problem_responses(503),
+)
+async def ready(session: SessionDep, response: Response) -> Health:
+    """The database answers; a load balancer should send traffic here."""
+    response.headers["Cache-Control"] = "no-store"
+    try:
+        session.execute(text("SELECT 1"))
+    except SQLAlchemyError as exc:
+        raise ServiceUnavailable(
+            "The database is not reachable.", headers={"Retry-After": "5"}
+        ) from exc
+    return Health(status="ok")
+
+
+@meta.get(
+    "/problems/{slug}",
+    response_model=ProblemTypeDoc,
+    summary="Describe a problem type",
+    responses=problem_responses(404),
+)
+async def problem_type(
+    request: Request, slug: Annotated[str, Path(max_length=64, examples=["invalid-cursor"])]
+) -> ProblemTypeDoc:
+    """What a problem `type` URI such as `/problems/invalid-cursor` means and how to react."""
+    if slug not in PROBLEM_TYPES:
+        raise NotFound("No problem type has this name.")
+    title, description = PROBLEM_TYPES[slug]
+    return ProblemTypeDoc(type=f"/problems/{slug}", title=title, description=description)

@@ -1,0 +1,73 @@
+"""`newsroom`: the operator's command line (serve, migrate, load demo data)."""
+
+import click
+import uvicorn
+
+from app.config import get_settings
+from app.db import make_engine, make_sessionmaker
+from app.schema import migrate as run_migrations
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Operate the Newsroom API. Settings come from NEWSROOM_* environment variables."""
+
+
+@main.command()
+def migrate() -> None:
+    """Apply pending schema migrations, then sync the reference taxonomies.
+
+    Creates the SQLite file on first use. Safe to run again: it changes nothing when the
+    database is current.
+    """
+    engine = make_engine(get_settings())
+    try:
+        counts = run_migrations(engine)
+    finally:
+        engine.dispose()
+    click.echo("schema at head; reference rows written: " + _format(counts))
+
+
+@main.command("demo-data")
+def demo_data() -> None:
+    """Load the demo statements (migrating first). Idempotent: run it as often as you like."""
+    from app.demo.loader import load_demo_data
+
+    engine = make_engine(get_settings())
+    try:
+        run_migrations(engine)
+        with make_sessionmaker(engine).begin() as session:
+            count = load_demo_data(session)
+    finally:
+        engine.dispose()
+    click.echo(f"{count} demo statements loaded")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--workers", default=1, show_default=True, type=int, help="Worker processes.")
+@click.option("--reload", is_flag=True, help="Restart on code changes (development only).")
+def serve(host: str, port: int, workers: int, reload: bool) -> None:
+    """Serve the API with uvicorn, migrating first unless NEWSROOM_AUTO_MIGRATE=false."""
+    settings = get_settings()
+    if settings.auto_migrate:
+        engine = make_engine(settings)
+        try:
+            run_migrations(engine)
+        finally:
+            engine.dispose()
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        reload=reload,
+        server_header=False,
+        proxy_headers=True,
+    )
+
+
+def _format(counts: dict[str, int]) -> str:
+    return ", ".join(f"{name} {count}" for name, count in counts.items())

@@ -1,0 +1,53 @@
+"""Settings, read from `NEWSROOM_*` environment variables (see the README's configuration table)."""
+
+from functools import lru_cache
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+INSECURE_SECRET = "dev-insecure-secret-change-me"
+
+
+class Settings(BaseSettings):
+    """Everything an operator can tune. Tests build their own instance instead of patching the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="NEWSROOM_", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    database_url: str = "sqlite:///var/newsroom.db"
+    auto_migrate: bool = Field(
+        default=True, description="Apply pending migrations when `newsroom serve` starts."
+    )
+    languages: Annotated[tuple[str, ...], NoDecode] = ("en", "fr", "es")
+    default_language: str = "en"
+    secret_key: SecretStr = SecretStr(INSECURE_SECRET)
+    cache_max_age: int = Field(default=60, ge=0)
+    cache_stale_while_revalidate: int = Field(default=300, ge=0)
+    public_base_url: str | None = None
+    cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
+    sql_echo: bool = False
+
+    @field_validator("languages", "cors_origins", mode="before")
+    @classmethod
+    def _split_commas(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @model_validator(mode="after")
+    def _check_consistency(self) -> "Settings":
+        if self.default_language not in self.languages:
+            raise ValueError("NEWSROOM_DEFAULT_LANGUAGE must be one of NEWSROOM_LANGUAGES")
+        if self.environment == "production" and self.secret_key.get_secret_value() == INSECURE_SECRET:
+            raise ValueError("set NEWSROOM_SECRET_KEY to a random value in production")
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

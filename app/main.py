@@ -1,0 +1,75 @@
+"""Assembles the application. Nothing imports this module; `app` is what uvicorn serves."""
+
+import hashlib
+import hmac
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi_offline import FastAPIOffline
+
+from app.api.middleware import RequestContextMiddleware
+from app.api.openapi import install_openapi
+from app.api.pagination import CursorCodec
+from app.api.problems import install_problem_handlers
+from app.api.router import meta, v1
+from app.config import Settings, get_settings
+from app.db import make_engine, make_sessionmaker, utcnow
+
+DESCRIPTION = """
+Statements, the commitments made in them and the website's navigation, for frontends,
+partners that mirror the content, and editors.
+
+Conventions on every route: errors are `application/problem+json` (RFC 9457); lists are
+keyset-paged (`limit`, opaque `cursor`, `Link: rel="next"`); responses carry strong `ETag`s
+(send `If-None-Match` for a `304`); `?lang=` wins over `Accept-Language`, and every item says
+which language it was served in and what fell back.
+"""
+DOCS_PATHS = ("/docs", "/redoc", "/static-offline-docs")
+
+
+def create_app(
+    settings: Settings | None = None, *, clock: Callable[[], datetime] = utcnow
+) -> FastAPI:
+    settings = settings or get_settings()
+    engine = make_engine(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPIOffline(
+        title="Newsroom API",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        generate_unique_id_function=lambda route: route.name,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.clock = clock
+    cursor_key = hmac.new(
+        settings.secret_key.get_secret_value().encode(), b"cursor", hashlib.sha256
+    ).digest()
+    app.state.cursor_codec = CursorCodec(cursor_key)
+
+    install_problem_handlers(app)
+    app.include_router(v1)
+    app.include_router(meta)
+    install_openapi(app)
+
+    app.add_middleware(RequestContextMiddleware, docs_paths=DOCS_PATHS)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "HEAD", "OPTIONS"],
+            allow_headers=["Authorization", "Content-Type", "If-None-Match", "If-Match"],
+            expose_headers=["ETag", "Link", "Content-Language", "Retry-After", "X-Request-ID"],
+            max_age=600,
+        )
+    return app

@@ -1,0 +1,1 @@
+"""Statements: press statements, releases, news and speeches, one translation per language."""

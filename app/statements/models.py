@@ -1,0 +1,107 @@
+"""Statement tables: a language-independent core, its translations and its taxonomy links."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Column, Enum, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db import Base, utcnow
+
+
+class StatementType(StrEnum):
+    STATEMENT = "statement"
+    PRESS_RELEASE = "press_release"
+    NEWS = "news"
+    SPEECH = "speech"
+    JOINT_STATEMENT = "joint_statement"
+
+
+class PublicationStatus(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    WITHDRAWN = "withdrawn"
+
+
+def _enum(enum_class: type[StrEnum], name: str) -> Enum:
+    # Stored as checked strings rather than native PostgreSQL enums: adding a value later is
+    # then a plain migration on both databases.
+    return Enum(
+        enum_class,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        values_callable=lambda members: [member.value for member in members],
+    )
+
+
+statement_places = Table(
+    "statement_places",
+    Base.metadata,
+    Column("statement_id", ForeignKey("statements.id", ondelete="CASCADE"), primary_key=True),
+    Column("place_code", ForeignKey("places.code"), primary_key=True, index=True),
+)
+statement_topics = Table(
+    "statement_topics",
+    Base.metadata,
+    Column("statement_id", ForeignKey("statements.id", ondelete="CASCADE"), primary_key=True),
+    Column("topic_slug", ForeignKey("topics.slug"), primary_key=True, index=True),
+)
+statement_terms = Table(
+    "statement_terms",
+    Base.metadata,
+    Column("statement_id", ForeignKey("statements.id", ondelete="CASCADE"), primary_key=True),
+    Column("term_code", ForeignKey("framework_terms.code"), primary_key=True, index=True),
+)
+
+
+class Statement(Base):
+    __tablename__ = "statements"
+    __table_args__ = (
+        # The public list: visible rows in publication order, with the id as the tiebreak.
+        Index("ix_statements_listing", "publication_status", "published_at", "id"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    type: Mapped[StatementType] = mapped_column(_enum(StatementType, "statement_type"))
+    publication_status: Mapped[PublicationStatus] = mapped_column(
+        _enum(PublicationStatus, "publication_status"), default=PublicationStatus.DRAFT
+    )
+    # The public date; a published statement whose date is still ahead is scheduled.
+    published_at: Mapped[datetime | None]
+    dateline_place_code: Mapped[str | None] = mapped_column(ForeignKey("places.code"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
+    deleted_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(default=1)
+
+    translations: Mapped[list["StatementTranslation"]] = relationship(
+        back_populates="statement",
+        lazy="raise",
+        cascade="all, delete-orphan",
+        order_by="StatementTranslation.lang",
+    )
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's mapper config
+
+
+class StatementTranslation(Base):
+    __tablename__ = "statement_translations"
+    __table_args__ = (UniqueConstraint("lang", "slug"),)
+
+    statement_id: Mapped[str] = mapped_column(
+        ForeignKey("statements.id", ondelete="CASCADE"), primary_key=True
+    )
+    lang: Mapped[str] = mapped_column(String(16), primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120))
+    title: Mapped[str] = mapped_column(String(300))
+    dateline: Mapped[str | None] = mapped_column(String(120))
+    summary: Mapped[str] = mapped_column(Text)
+    # Ordered paragraphs: [{"anchor": "welcome", "text": "..."}]. Anchors are stable so that
+    # commitments can cite a paragraph.
+    body: Mapped[list[dict[str, str]]]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    statement: Mapped[Statement] = relationship(back_populates="translations", lazy="raise")

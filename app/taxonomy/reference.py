@@ -1,0 +1,110 @@
+"""Reference taxonomies shipped with the code: countries, M49 regions, frameworks, topics.
+
+`newsroom migrate` brings the database in line with these files after the schema migrations,
+so a new SDG target or a renamed country is a code change, reviewed like any other.
+"""
+
+import gettext
+import json
+from collections.abc import Callable, Iterable
+from importlib import resources
+from typing import Any, TypeVar
+
+import pycountry
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.db import Base
+from app.taxonomy.models import Framework, FrameworkTerm, Place, Topic
+
+M = TypeVar("M", bound=Base)
+# The UN's six official languages; pycountry ships ISO 3166 names in each.
+COUNTRY_NAME_LANGUAGES = {"fr": "fr", "es": "es", "ar": "ar", "ru": "ru", "zh": "zh_CN"}
+
+
+def _data(name: str) -> Any:
+    return json.loads(resources.files("app.taxonomy").joinpath("data", name).read_text("utf-8"))
+
+
+def _country_names(country: Any) -> dict[str, str]:
+    official = country.name
+    names = {"en": getattr(country, "common_name", None) or official}
+    for lang, locale in COUNTRY_NAME_LANGUAGES.items():
+        translation = gettext.translation(
+            "iso3166-1", pycountry.LOCALES_DIR, languages=[locale], fallback=True
+        )
+        translated = translation.gettext(official)
+        if translated != official or lang == "fr":
+            names[lang] = translated
+    return names
+
+
+def _upsert(
+    session: Session,
+    model: type[M],
+    key: Callable[[M], str],
+    rows: Iterable[dict[str, Any]],
+    key_field: str,
+) -> int:
+    """Insert missing rows, update changed ones; returns how many rows were written."""
+    existing = {key(row): row for row in session.scalars(select(model))}
+    written = 0
+    for values in rows:
+        current = existing.get(values[key_field])
+        if current is None:
+            session.add(model(**values))
+            written += 1
+            continue
+        changed = {k: v for k, v in values.items() if getattr(current, k) != v}
+        for name, value in changed.items():
+            setattr(current, name, value)
+        written += bool(changed)
+    session.flush()
+    return written
+
+
+def place_rows() -> list[dict[str, Any]]:
+    rows = [
+        {"code": r["code"], "kind": "region", "alpha2": None, "m49": r["code"],
+         "parent_code": r["parent"], "names": r["names"]}
+        for r in _data("regions.json")
+    ]
+    regions_of = _data("country_regions.json")
+    for country in sorted(pycountry.countries, key=lambda c: c.alpha_3):
+        rows.append(
+            {"code": country.alpha_3, "kind": "country", "alpha2": country.alpha_2,
+             "m49": country.numeric, "parent_code": regions_of[country.alpha_3],
+             "names": _country_names(country)}
+        )
+    return rows
+
+
+def sync_reference_data(session: Session) -> dict[str, int]:
+    """Idempotent: a second run writes nothing."""
+    counts = {"places": _upsert(session, Place, lambda p: p.code, place_rows(), "code")}
+    topics = [
+        {"slug": t["slug"], "position": i, "names": t["names"], "descriptions": t["descriptions"]}
+        for i, t in enumerate(_data("topics.json"))
+    ]
+    counts["topics"] = _upsert(session, Topic, lambda t: t.slug, topics, "slug")
+    frameworks = _data("frameworks.json")
+    framework_rows = [
+        {"code": f["code"], "position": i, "names": f["names"], "descriptions": f["description"],
+         "url": f.get("url"), "adopted_on": _date(f.get("adopted_on"))}
+        for i, f in enumerate(frameworks)
+    ]
+    counts["frameworks"] = _upsert(session, Framework, lambda f: f.code, framework_rows, "code")
+    term_rows = [
+        {"code": t["code"], "framework_code": f["code"], "parent_code": t["parent"],
+         "kind": t["kind"], "notation": t["notation"], "position": i, "names": t["names"]}
+        for f in frameworks
+        for i, t in enumerate(f["terms"])
+    ]
+    counts["terms"] = _upsert(session, FrameworkTerm, lambda t: t.code, term_rows, "code")
+    return counts
+
+
+def _date(value: str | None) -> Any:
+    from datetime import date
+
+    return date.fromisoformat(value) if value else None
