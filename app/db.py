@@ -80,7 +80,11 @@ def make_engine(settings: Settings) -> Engine:
         database = url.split("///", 1)[-1]
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, echo=settings.sql_echo)
+        # Connections are pooled and used by one session at a time, possibly from the
+        # threadpool, so pysqlite's same-thread guard only gets in the way.
+        engine = create_engine(
+            url, echo=settings.sql_echo, connect_args={"check_same_thread": False}
+        )
         _prepare_sqlite(engine)
         return engine
     return create_engine(url, echo=settings.sql_echo, pool_pre_ping=True, pool_size=10)

@@ -100,7 +100,7 @@ class CursorCodec:
 
     def decode(self, cursor: str, sort: SortKey) -> tuple[Any, str]:
         body, _, mac = cursor.partition(".")
-        if not body or not hmac.compare_digest(mac, self._mac(body.encode())):
+        if not cursor.isascii() or not body or not hmac.compare_digest(mac, self._mac(body.encode())):
             raise InvalidCursor("The cursor is not one this API issued, or it was altered.")
         try:
             raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))

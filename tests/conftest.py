@@ -1,0 +1,178 @@
+"""Test fixtures: a real database built by the migrations, one rolled-back transaction per test.
+
+The suite runs on SQLite by default. With NEWSROOM_TEST_DATABASE_URL set to a PostgreSQL server
+(e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test) it creates a scratch database there,
+runs everything against it, and drops it at the end.
+"""
+
+import os
+import secrets
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy.orm import Session
+
+from app.config import Settings
+from app.db import get_session, make_engine
+from app.demo.loader import load_demo_data
+from app.main import create_app
+from app.schema import migrate
+
+POSTGRES_ENV = "NEWSROOM_TEST_DATABASE_URL"
+FIXED_NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+
+
+class Clock:
+    """An injectable clock tests can move."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def postgres_server_url() -> str | None:
+    url = os.environ.get(POSTGRES_ENV)
+    return url if url and url.startswith("postgresql") else None
+
+
+def create_scratch_database(server_url: str) -> str:
+    """A new, empty database on the server; returns its URL."""
+    name = f"newsroom_test_{secrets.token_hex(4)}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    admin.dispose()
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_scratch_database(server_url: str, database_url: str) -> None:
+    name = make_url(database_url).database
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def fresh_database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """A factory of empty databases of the kind under test (for migration tests)."""
+    server = postgres_server_url()
+    made: list[str] = []
+
+    def make() -> str:
+        if server is None:
+            path: Path = tmp_path_factory.mktemp("db") / "fresh.db"
+            return f"sqlite:///{path}"
+        url = create_scratch_database(server)
+        made.append(url)
+        return url
+
+    yield make
+    for url in made:
+        assert server is not None
+        drop_scratch_database(server, url)
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    server = postgres_server_url()
+    if server is None:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'suite.db'}"
+    else:
+        url = create_scratch_database(server)
+    yield Settings(
+        environment="test",
+        database_url=url,
+        languages=("en", "fr", "es"),
+        default_language="en",
+        secret_key="test-secret-key",  # type: ignore[arg-type]
+    )
+    if server is not None:
+        drop_scratch_database(server, url)
+
+
+@pytest.fixture(scope="session")
+def engine(settings: Settings) -> Iterator[Engine]:
+    engine = make_engine(settings)
+    migrate(engine)
+    with Session(engine) as session, session.begin():
+        load_demo_data(session)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    """Everything a test writes, the app's commits included, is rolled back afterwards."""
+    connection = engine.connect()
+    outer = connection.begin()
+    session = Session(
+        bind=connection,
+        join_transaction_mode="create_savepoint",
+        expire_on_commit=False,
+        autoflush=False,
+    )
+    try:
+        yield session
+    finally:
+        session.close()
+        outer.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(FIXED_NOW)
+
+
+@pytest.fixture
+def app(settings: Settings, session: Session, clock: Clock) -> FastAPI:
+    app = create_app(settings, clock=clock)
+
+    async def test_session() -> Iterator[Session]:
+        # Lazy-loading bugs must fail here as they would in production.
+        session.expunge_all()
+        try:
+            yield session
+            session.commit()
+        except Exception:
+            session.rollback()
+            raise
+
+    app.dependency_overrides[get_session] = test_session
+    return app
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield client
+
+
+class QueryCounter:
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, *_args: object) -> None:
+        self.count += 1
+
+
+@pytest.fixture
+def count_queries(engine: Engine) -> Iterator[QueryCounter]:
+    counter = QueryCounter()
+    event.listen(engine, "before_cursor_execute", counter)
+    yield counter
+    event.remove(engine, "before_cursor_execute", counter)
+
+
+requires_postgres = pytest.mark.skipif(
+    postgres_server_url() is None,
+    reason=f"needs PostgreSQL: set {POSTGRES_ENV}=postgresql+psycopg://postgres@127.0.0.1:5432/test",
+)

@@ -1,0 +1,37 @@
+"""The shipped reference data: complete, consistent, and idempotent to sync."""
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.taxonomy.models import FrameworkTerm, Place
+from app.taxonomy.reference import sync_reference_data
+
+
+def test_second_sync_writes_nothing(session: Session) -> None:
+    assert sync_reference_data(session) == {"places": 0, "topics": 0, "frameworks": 0, "terms": 0}
+
+
+def test_every_country_sits_under_a_region(session: Session) -> None:
+    orphans = session.scalar(
+        select(func.count()).where(Place.kind == "country", Place.parent_code.is_(None))
+    )
+    assert orphans == 0
+
+
+def test_country_names_are_translated(session: Session) -> None:
+    mexico = session.get(Place, "MEX")
+    assert mexico is not None
+    assert mexico.names["en"] == "Mexico"
+    assert mexico.names["fr"] == "Mexique"
+    assert mexico.names["es"] == "México"
+
+
+def test_term_parents_belong_to_the_same_framework(session: Session) -> None:
+    parent = FrameworkTerm.__table__.alias("parent")
+    mismatched = session.scalar(
+        select(func.count())
+        .select_from(FrameworkTerm)
+        .join(parent, parent.c.code == FrameworkTerm.parent_code)
+        .where(parent.c.framework_code != FrameworkTerm.framework_code)
+    )
+    assert mismatched == 0
