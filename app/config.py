@@ -10,7 +10,7 @@ INSECURE_SECRET = "dev-insecure-secret-change-me"
 
 
 class Settings(BaseSettings):
-    """Everything an operator can tune. Tests build their own instance instead of patching the environment."""
+    """Everything an operator can tune. Tests build their own instance, not the environment."""
 
     model_config = SettingsConfigDict(env_prefix="NEWSROOM_", extra="ignore")
 
@@ -39,7 +39,10 @@ class Settings(BaseSettings):
     def _check_consistency(self) -> "Settings":
         if self.default_language not in self.languages:
             raise ValueError("NEWSROOM_DEFAULT_LANGUAGE must be one of NEWSROOM_LANGUAGES")
-        if self.environment == "production" and self.secret_key.get_secret_value() == INSECURE_SECRET:
+        if (
+            self.environment == "production"
+            and self.secret_key.get_secret_value() == INSECURE_SECRET
+        ):
             raise ValueError("set NEWSROOM_SECRET_KEY to a random value in production")
         return self
 

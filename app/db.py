@@ -23,7 +23,7 @@ NAMING_CONVENTION = {
 
 
 class UTCDateTime(TypeDecorator[datetime]):
-    """Timezone-aware UTC on the way in and out, on PostgreSQL and on SQLite (which keeps no zone)."""
+    """Aware UTC datetimes in and out, on PostgreSQL and on SQLite (which keeps no zone)."""
 
     impl = DateTime(timezone=True)
     cache_ok = True

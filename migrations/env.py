@@ -1,4 +1,4 @@
-"""Alembic environment: the URL comes from the app's settings, or a connection handed in by tests."""
+"""Alembic environment: the URL comes from the settings, or a connection handed in by tests."""
 
 from logging.config import fileConfig
 

@@ -7,13 +7,14 @@ runs everything against it, and drops it at the end.
 
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session
 
@@ -92,7 +93,7 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
         database_url=url,
         languages=("en", "fr", "es"),
         default_language="en",
-        secret_key="test-secret-key",  # type: ignore[arg-type]
+        secret_key=SecretStr("test-secret-key"),
     )
     if server is not None:
         drop_scratch_database(server, url)
@@ -136,7 +137,7 @@ def clock() -> Clock:
 def app(settings: Settings, session: Session, clock: Clock) -> FastAPI:
     app = create_app(settings, clock=clock)
 
-    async def test_session() -> Iterator[Session]:
+    async def test_session() -> AsyncIterator[Session]:
         # Lazy-loading bugs must fail here as they would in production.
         session.expunge_all()
         try:

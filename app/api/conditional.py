@@ -21,7 +21,9 @@ class CachePolicy:
     def header(self) -> str:
         if not self.public:
             return "private, no-store"
-        return f"public, max-age={self.max_age}, stale-while-revalidate={self.stale_while_revalidate}"
+        return (
+            f"public, max-age={self.max_age}, stale-while-revalidate={self.stale_while_revalidate}"
+        )
 
 
 def strong_etag(body: bytes) -> str:

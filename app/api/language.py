@@ -1,4 +1,4 @@
-"""Language negotiation: `?lang=` wins over `Accept-Language`; the chain ends at the default language."""
+"""Language negotiation: `?lang=` wins over `Accept-Language`; the chain ends at the default."""
 
 import re
 from collections.abc import Mapping

@@ -33,7 +33,9 @@ def install_openapi(app: FastAPI) -> None:
             tags=app.openapi_tags,
         )
         components = schema.setdefault("components", {}).setdefault("schemas", {})
-        components["Problem"] = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+        components["Problem"] = Problem.model_json_schema(
+            ref_template="#/components/schemas/{model}"
+        )
         for name, sub in components["Problem"].pop("$defs", {}).items():
             components.setdefault(name, sub)
         for path_item in schema.get("paths", {}).values():

@@ -100,7 +100,11 @@ class CursorCodec:
 
     def decode(self, cursor: str, sort: SortKey) -> tuple[Any, str]:
         body, _, mac = cursor.partition(".")
-        if not cursor.isascii() or not body or not hmac.compare_digest(mac, self._mac(body.encode())):
+        if (
+            not cursor.isascii()
+            or not body
+            or not hmac.compare_digest(mac, self._mac(body.encode()))
+        ):
             raise InvalidCursor("The cursor is not one this API issued, or it was altered.")
         try:
             raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
@@ -171,7 +175,7 @@ PageDep = Annotated[PageRequest, Depends(page_request)]
 
 def fetch_page(
     session: Session,
-    statement: Select[tuple[R]],
+    statement: Select[R],
     *,
     sort: SortKey,
     id_column: InstrumentedAttribute[str],
@@ -191,7 +195,7 @@ def fetch_page(
     return rows, page.codec.encode(sort, value_of(last), id_of(last))
 
 
-def count_matching(session: Session, statement: Select[tuple[R]]) -> int:
+def count_matching(session: Session, statement: Select[Any]) -> int:
     subquery = statement.order_by(None).subquery()
     return session.scalar(select(func.count()).select_from(subquery)) or 0
 

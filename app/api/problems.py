@@ -16,7 +16,7 @@ logger = logging.getLogger("app.problems")
 
 
 class FieldError(BaseModel):
-    """One invalid input: `pointer` (RFC 6901) into the body, or the query/path/header `parameter`."""
+    """One invalid input: a `pointer` (RFC 6901) into the body, or the `parameter` name."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -105,11 +105,17 @@ PROBLEM_TYPES: dict[str, tuple[str, str]] = {
     cls.slug: (cls.title, description)
     for cls, description in (
         (BadRequest, "The request is malformed in a way no field-level error describes."),
-        (InvalidCursor, "The cursor was altered, truncated or made for another sort order. "
-         "Start again from the first page."),
+        (
+            InvalidCursor,
+            "The cursor was altered, truncated or made for another sort order. "
+            "Start again from the first page.",
+        ),
         (NotFound, "The resource does not exist or is not published."),
-        (InvalidParameters, "One or more parameters are invalid; `errors` names each one "
-         "and, for unknown names or values, lists the allowed ones."),
+        (
+            InvalidParameters,
+            "One or more parameters are invalid; `errors` names each one "
+            "and, for unknown names or values, lists the allowed ones.",
+        ),
         (ServiceUnavailable, "A dependency such as the database is unavailable; retry later."),
     )
     if cls.slug is not None
@@ -220,7 +226,7 @@ def install_problem_handlers(app: FastAPI) -> None:
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """`responses=` entries for a route's documented errors (their schema is fixed up in OpenAPI)."""
+    """`responses=` entries for a route's errors (app.api.openapi sets their media type)."""
     return {
         status: {"model": Problem, "description": HTTPStatus(status).phrase} for status in statuses
     }

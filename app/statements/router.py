@@ -1,7 +1,7 @@
 """Read endpoints for statements."""
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
 from starlette.responses import Response
@@ -16,7 +16,9 @@ from app.statements.models import StatementType
 from app.statements.schemas import StatementDetail, StatementSort, StatementSummary
 
 router = APIRouter(prefix="/statements", tags=["statements"])
-NOT_MODIFIED = {304: {"description": "Not modified: the `If-None-Match` ETag still matches."}}
+NOT_MODIFIED: dict[int | str, dict[str, Any]] = {
+    304: {"description": "Not modified: the `If-None-Match` ETag still matches."}
+}
 
 
 @router.get(
@@ -36,21 +38,28 @@ async def list_statements(
     ] = None,
     topic: Annotated[
         list[str] | None,
-        Query(max_length=20, description="Topic slugs; any of them matches.",
-              examples=["counter-trafficking"]),
+        Query(
+            max_length=20,
+            description="Topic slugs; any of them matches.",
+            examples=["counter-trafficking"],
+        ),
     ] = None,
     place: Annotated[
         list[str] | None,
-        Query(max_length=20,
-              description="Alpha-3 or M49 codes; a region matches every place inside it.",
-              examples=["019"]),
+        Query(
+            max_length=20,
+            description="Alpha-3 or M49 codes; a region matches every place inside it.",
+            examples=["019"],
+        ),
     ] = None,
     term: Annotated[
         list[str] | None,
-        Query(max_length=20,
-              description="Framework term codes; a term matches its sub-terms (`sdg:10` covers "
-              "`sdg:10.7`).",
-              examples=["gcm:21"]),
+        Query(
+            max_length=20,
+            description="Framework term codes; a term matches its sub-terms (`sdg:10` covers "
+            "`sdg:10.7`).",
+            examples=["gcm:21"],
+        ),
     ] = None,
     published_from: Annotated[
         date | None, Query(description="Published on or after this day (UTC).")
@@ -105,8 +114,11 @@ async def get_statement(
     language: LanguageDep,
     id_or_slug: Annotated[
         str,
-        Path(max_length=160, description="The id, or the slug in any language.",
-             examples=["iom-statement-los-angeles-declaration-migration-and-protection"]),
+        Path(
+            max_length=160,
+            description="The id, or the slug in any language.",
+            examples=["iom-statement-los-angeles-declaration-migration-and-protection"],
+        ),
     ],
 ) -> Response:
     """One published statement with its body paragraphs.

@@ -3,14 +3,14 @@
 from datetime import datetime
 from typing import Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, JsonValue
 
 from app.api.schemas import Localized, Schema
 from app.statements.models import StatementType
 
 StatementSort = Literal["-published_at", "published_at", "-updated_at", "updated_at"]
 
-_SUMMARY_EXAMPLE = {
+_SUMMARY_EXAMPLE: dict[str, JsonValue] = {
     "id": "stm_0b1q3v8c2kx7d9m4p6r8t0w2y4",
     "type": "statement",
     "published_at": "2022-06-10T18:00:00Z",

@@ -63,7 +63,7 @@ def is_public(now: datetime) -> ColumnElement[bool]:
     )
 
 
-def _filtered(session: Session, filters: StatementFilters, now: datetime) -> Select[tuple[Statement]]:
+def _filtered(session: Session, filters: StatementFilters, now: datetime) -> Select[Statement]:
     statement = select(Statement).where(is_public(now))
     if filters.types:
         statement = statement.where(Statement.type.in_(filters.types))
@@ -117,12 +117,15 @@ def _tags_by_statement(session: Session, ids: list[str]) -> dict[str, dict[str, 
     if not ids:
         return tags
     query = union_all(
-        select(statement_places.c.statement_id, literal("places"), statement_places.c.place_code)
-        .where(statement_places.c.statement_id.in_(ids)),
-        select(statement_topics.c.statement_id, literal("topics"), statement_topics.c.topic_slug)
-        .where(statement_topics.c.statement_id.in_(ids)),
-        select(statement_terms.c.statement_id, literal("terms"), statement_terms.c.term_code)
-        .where(statement_terms.c.statement_id.in_(ids)),
+        select(
+            statement_places.c.statement_id, literal("places"), statement_places.c.place_code
+        ).where(statement_places.c.statement_id.in_(ids)),
+        select(
+            statement_topics.c.statement_id, literal("topics"), statement_topics.c.topic_slug
+        ).where(statement_topics.c.statement_id.in_(ids)),
+        select(statement_terms.c.statement_id, literal("terms"), statement_terms.c.term_code).where(
+            statement_terms.c.statement_id.in_(ids)
+        ),
     )
     for statement_id, kind, code in session.execute(query):
         tags[statement_id][kind].append(code)
@@ -191,8 +194,8 @@ def list_statements(
             StatementTranslation.dateline,
             StatementTranslation.summary,
         ).where(StatementTranslation.statement_id.in_(ids))
-        for row in session.execute(columns):
-            translations[row.statement_id][row.lang] = row
+        for text_row in session.execute(columns):
+            translations[text_row.statement_id][text_row.lang] = text_row
     tags = _tags_by_statement(session, ids)
     items = []
     for row in rows:
@@ -232,9 +235,9 @@ def get_statement(
     session: Session, *, id_or_slug: str, language: Language, now: datetime
 ) -> tuple[StatementDetail, datetime]:
     """By id, or by a slug in any language; without `?lang`, a slug picks its own language."""
-    statement = session.scalar(select(Statement).where(Statement.id == id_or_slug, is_public(now)))
+    found = session.scalar(select(Statement).where(Statement.id == id_or_slug, is_public(now)))
     slug_lang: str | None = None
-    if statement is None:
+    if found is None:
         matches = session.execute(
             select(Statement, StatementTranslation.lang)
             .join(StatementTranslation)
@@ -244,9 +247,10 @@ def get_statement(
         if not matches:
             raise NotFound("No published statement has this id or slug.")
         preferred = next((m for m in matches if m[1] == language.requested), matches[0])
-        statement, slug_lang = preferred[0], preferred[1]
+        found, slug_lang = preferred[0], preferred[1]
     if slug_lang is not None and not language.explicit:
         language = Language(requested=slug_lang, default=language.default, explicit=False)
+    statement: Statement = found
     rows = session.scalars(
         select(StatementTranslation).where(StatementTranslation.statement_id == statement.id)
     ).all()

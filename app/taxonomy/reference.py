@@ -65,16 +65,27 @@ def _upsert(
 
 def place_rows() -> list[dict[str, Any]]:
     rows = [
-        {"code": r["code"], "kind": "region", "alpha2": None, "m49": r["code"],
-         "parent_code": r["parent"], "names": r["names"]}
+        {
+            "code": r["code"],
+            "kind": "region",
+            "alpha2": None,
+            "m49": r["code"],
+            "parent_code": r["parent"],
+            "names": r["names"],
+        }
         for r in _data("regions.json")
     ]
     regions_of = _data("country_regions.json")
     for country in sorted(pycountry.countries, key=lambda c: c.alpha_3):
         rows.append(
-            {"code": country.alpha_3, "kind": "country", "alpha2": country.alpha_2,
-             "m49": country.numeric, "parent_code": regions_of[country.alpha_3],
-             "names": _country_names(country)}
+            {
+                "code": country.alpha_3,
+                "kind": "country",
+                "alpha2": country.alpha_2,
+                "m49": country.numeric,
+                "parent_code": regions_of[country.alpha_3],
+                "names": _country_names(country),
+            }
         )
     return rows
 
@@ -89,14 +100,27 @@ def sync_reference_data(session: Session) -> dict[str, int]:
     counts["topics"] = _upsert(session, Topic, lambda t: t.slug, topics, "slug")
     frameworks = _data("frameworks.json")
     framework_rows = [
-        {"code": f["code"], "position": i, "names": f["names"], "descriptions": f["description"],
-         "url": f.get("url"), "adopted_on": _date(f.get("adopted_on"))}
+        {
+            "code": f["code"],
+            "position": i,
+            "names": f["names"],
+            "descriptions": f["description"],
+            "url": f.get("url"),
+            "adopted_on": _date(f.get("adopted_on")),
+        }
         for i, f in enumerate(frameworks)
     ]
     counts["frameworks"] = _upsert(session, Framework, lambda f: f.code, framework_rows, "code")
     term_rows = [
-        {"code": t["code"], "framework_code": f["code"], "parent_code": t["parent"],
-         "kind": t["kind"], "notation": t["notation"], "position": i, "names": t["names"]}
+        {
+            "code": t["code"],
+            "framework_code": f["code"],
+            "parent_code": t["parent"],
+            "kind": t["kind"],
+            "notation": t["notation"],
+            "position": i,
+            "names": t["names"],
+        }
         for f in frameworks
         for i, t in enumerate(f["terms"])
     ]

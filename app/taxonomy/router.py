@@ -1,6 +1,6 @@
 """Read endpoints for places, topics, frameworks and framework terms."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
 from starlette.responses import Response
@@ -22,9 +22,11 @@ from app.taxonomy.schemas import (
 )
 
 router = APIRouter(tags=["taxonomies"])
-NOT_MODIFIED = {304: {"description": "Not modified: the `If-None-Match` ETag still matches."}}
-LIST_ERRORS = {**NOT_MODIFIED, **problem_responses(400, 422)}
-ITEM_ERRORS = {**NOT_MODIFIED, **problem_responses(404, 422)}
+NOT_MODIFIED: dict[int | str, dict[str, Any]] = {
+    304: {"description": "Not modified: the `If-None-Match` ETag still matches."}
+}
+LIST_ERRORS: dict[int | str, dict[str, Any]] = {**NOT_MODIFIED, **problem_responses(400, 422)}
+ITEM_ERRORS: dict[int | str, dict[str, Any]] = {**NOT_MODIFIED, **problem_responses(404, 422)}
 
 
 @router.get(
@@ -41,8 +43,11 @@ async def list_places(
     kind: Annotated[PlaceKind | None, Query(description="Only countries or only regions.")] = None,
     within: Annotated[
         str | None,
-        Query(max_length=3, description="Only places inside this region (at any depth).",
-              examples=["019"]),
+        Query(
+            max_length=3,
+            description="Only places inside this region (at any depth).",
+            examples=["019"],
+        ),
     ] = None,
 ) -> Response:
     """Countries (ISO 3166-1 alpha-3) and UN M49 regions, by code, with localized names."""
@@ -103,7 +108,7 @@ async def get_topic(
 async def list_frameworks(
     request: Request, session: SessionDep, language: LanguageDep, page: PageDep
 ) -> Response:
-    """Policy frameworks: the SDGs, the Global Compact for Migration, the Los Angeles Declaration."""
+    """Policy frameworks: the SDGs, the Global Compact for Migration, the LA Declaration."""
     result, last_modified = service.list_frameworks(session, language=language, page=page)
     return page_response(request, result, language=language, last_modified=last_modified)
 
@@ -139,8 +144,9 @@ async def list_framework_terms(
     code: Annotated[str, Path(max_length=32, examples=["sdg"])],
     parent: Annotated[
         str | None,
-        Query(max_length=64, description="Only the direct children of this term.",
-              examples=["sdg:10"]),
+        Query(
+            max_length=64, description="Only the direct children of this term.", examples=["sdg:10"]
+        ),
     ] = None,
     kind: Annotated[
         str | None, Query(max_length=32, description="Only terms of this kind, e.g. `target`.")
@@ -154,7 +160,9 @@ async def list_framework_terms(
 
 
 @router.get(
-    "/terms/{code}", response_model=TermDetail, summary="Get a framework term",
+    "/terms/{code}",
+    response_model=TermDetail,
+    summary="Get a framework term",
     responses=ITEM_ERRORS,
 )
 async def get_term(

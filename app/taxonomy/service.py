@@ -1,4 +1,4 @@
-"""Queries over places, topics, frameworks and terms. Other domains use this module, not the tables."""
+"""Queries over places, topics, frameworks and terms; other domains use this, not the tables."""
 
 from collections.abc import Iterable
 from datetime import datetime
@@ -112,9 +112,7 @@ def list_places(
     if within is not None:
         code = canonical_place_code(within)
         require_known(session, Place.code, [code], parameter="within")
-        statement = statement.where(Place.code.in_(place_subtree([code]))).where(
-            Place.code != code
-        )
+        statement = statement.where(Place.code.in_(place_subtree([code]))).where(Place.code != code)
     rows, next_cursor = fetch_page(
         session,
         statement,

@@ -24,7 +24,11 @@ def test_demo_spread() -> None:
     published = [e for e in entries if e.get("status", "published") == "published"]
     assert len(published) >= 31
     assert set(Counter(e["type"] for e in entries)) == {
-        "statement", "press_release", "news", "speech", "joint_statement"
+        "statement",
+        "press_release",
+        "news",
+        "speech",
+        "joint_statement",
     }
     assert {e["published_at"][:4] for e in entries} >= {"2022", "2023", "2024", "2025", "2026"}
     assert any("fr" not in e["translations"] for e in entries)
@@ -35,7 +39,8 @@ def test_seed_statement_in_three_languages_with_aligned_paragraphs(session: Sess
     seed_id = statement_id_for("iom-lad-2022")
     seed = session.get(Statement, seed_id)
     assert seed is not None
-    assert seed.published_at is not None and seed.published_at.date().isoformat() == "2022-06-10"
+    assert seed.published_at is not None
+    assert seed.published_at.date().isoformat() == "2022-06-10"
     translations = session.scalars(
         select(StatementTranslation).where(StatementTranslation.statement_id == seed_id)
     ).all()
@@ -48,6 +53,8 @@ def test_seed_statement_in_three_languages_with_aligned_paragraphs(session: Sess
 
 def test_the_demo_draft_stays_hidden(session: Session) -> None:
     draft_id = statement_id_for("horn-of-africa-eastern-route-2026")
-    visible = session.scalar(select(Statement.id).where(Statement.id == draft_id, is_public(FIXED_NOW)))
+    visible = session.scalar(
+        select(Statement.id).where(Statement.id == draft_id, is_public(FIXED_NOW))
+    )
     assert session.get(Statement, draft_id) is not None
     assert visible is None

@@ -54,7 +54,8 @@ class TestListStatements:
         items = response.json()["items"]
         french = [i for i in items if i["lang"] == "fr"]
         fallen = [i for i in items if i["lang"] != "fr"]
-        assert french and fallen
+        assert french
+        assert fallen
         assert all(i["fallback"] is None and "fr" in i["available_langs"] for i in french)
         for item in fallen:
             assert "fr" not in item["available_langs"]
@@ -93,7 +94,9 @@ class TestListStatements:
     ) -> None:
         when = datetime(2025, 1, 1, tzinfo=UTC)
         made = sorted(make_statement(session, published_at=when).id for _ in range(5))
-        items = walk(client, "/v1/statements?limit=2&published_from=2025-01-01&published_to=2025-01-01")
+        items = walk(
+            client, "/v1/statements?limit=2&published_from=2025-01-01&published_to=2025-01-01"
+        )
         assert [i["id"] for i in items] == list(reversed(made))
 
     def test_drafts_and_scheduled_statements_are_absent(
@@ -191,7 +194,10 @@ class TestListStatements:
         error = response.json()["errors"][0]
         assert error["parameter"] == "sort"
         assert set(error["allowed"]) == {
-            "-published_at", "published_at", "-updated_at", "updated_at"
+            "-published_at",
+            "published_at",
+            "-updated_at",
+            "updated_at",
         }
         assert "DROP" not in response.text
 
@@ -253,8 +259,13 @@ class TestGetStatement:
         assert body["lang"] == "fr"
         assert response.headers["content-language"] == "fr"
         assert [p["anchor"] for p in body["body"]] == [
-            "welcome", "global-compact", "rights", "shared-responsibility", "drivers",
-            "support", "commitment",
+            "welcome",
+            "global-compact",
+            "rights",
+            "shared-responsibility",
+            "drivers",
+            "support",
+            "commitment",
         ]
         assert {t["lang"] for t in body["translations"]} == {"en", "fr", "es"}
 
@@ -314,7 +325,8 @@ class TestConditionalRequests:
     def test_item_etag_gives_304_with_empty_body(self, client: TestClient) -> None:
         first = client.get(f"/v1/statements/{SEED_EN}")
         etag = first.headers["etag"]
-        assert etag.startswith('"') and not etag.startswith("W/")
+        assert etag.startswith('"')
+        assert not etag.startswith("W/")
 
         again = client.get(f"/v1/statements/{SEED_EN}", headers={"If-None-Match": etag})
 
