@@ -22,7 +22,8 @@ STAMP = VENV / ".installed-from"
 
 
 def ensure_environment() -> None:
-    if sys.version_info < (3, 11):
+    # Runs before anything is installed, possibly under an older interpreter: say so plainly.
+    if sys.version_info < (3, 11):  # noqa: UP036
         sys.exit("Newsroom API needs Python 3.11 or newer.")
     if not PYTHON.exists():
         print("creating .venv ...", flush=True)
