@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from app.ids import new_id
 from app.statements.models import (
+    ID_PREFIX,
     PublicationStatus,
     Statement,
     StatementTranslation,
@@ -32,7 +33,7 @@ def make_statement(
     **overrides: Any,
 ) -> Statement:
     statement = Statement(
-        id=new_id("stm"),
+        id=new_id(ID_PREFIX),
         type=type,
         publication_status=status,
         published_at=published_at,

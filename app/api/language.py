@@ -57,7 +57,7 @@ def parse_accept_language(header: str, supported: tuple[str, ...]) -> str | None
     return best[2] if best else None
 
 
-def negotiate_language(
+async def negotiate_language(
     request: Request,
     lang: Annotated[
         str | None,

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.ids import stable_id
 from app.statements.models import (
+    ID_PREFIX,
     PublicationStatus,
     Statement,
     StatementTranslation,
@@ -35,7 +36,7 @@ def demo_statements() -> Iterator[dict[str, Any]]:
 
 
 def statement_id_for(key: str) -> str:
-    return stable_id("stm", key)
+    return stable_id(ID_PREFIX, key)
 
 
 def _sync_links(session: Session, statement_id: str, entry: dict[str, Any]) -> None:

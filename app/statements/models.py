@@ -8,6 +8,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base, utcnow
 
+ID_PREFIX = "stm"
+
 
 class StatementType(StrEnum):
     STATEMENT = "statement"
@@ -94,7 +96,8 @@ class StatementTranslation(Base):
         ForeignKey("statements.id", ondelete="CASCADE"), primary_key=True
     )
     lang: Mapped[str] = mapped_column(String(16), primary_key=True)
-    slug: Mapped[str] = mapped_column(String(120))
+    # Indexed alone too: a slug resolves whatever its language.
+    slug: Mapped[str] = mapped_column(String(120), index=True)
     title: Mapped[str] = mapped_column(String(300))
     dateline: Mapped[str | None] = mapped_column(String(120))
     summary: Mapped[str] = mapped_column(Text)

@@ -1,27 +1,20 @@
 """Reading statements: visibility, filters, keyset pages and language selection."""
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from app.api.language import Language
-from app.api.pagination import Page, PageRequest, SortKey, count_matching, datetime_sort_key
-from app.api.pagination import fetch_page as fetch_keyset_page
+from app.api.pagination import Page, PageRequest, SortKey, datetime_sort_key
 from app.api.problems import NotFound
 from app.api.schemas import LanguageFallback
-from app.statements.models import (
-    PublicationStatus,
-    Statement,
-    StatementTranslation,
-    StatementType,
-    statement_places,
-    statement_terms,
-    statement_topics,
-)
+from app.statements import queries
+from app.statements.models import ID_PREFIX, Statement, StatementTranslation, StatementType
+from app.statements.queries import is_public
 from app.statements.schemas import (
     Dateline,
     Paragraph,
@@ -33,14 +26,15 @@ from app.statements.schemas import (
 from app.taxonomy import service as taxonomy_service
 from app.taxonomy.models import FrameworkTerm, Place, Topic
 
+# Cursor codecs per public sort name; the SQL for each order lives in queries.page().
 SORTS: dict[str, SortKey] = {
-    "-published_at": datetime_sort_key("-published_at", Statement.published_at, descending=True),
-    "published_at": datetime_sort_key("published_at", Statement.published_at, descending=False),
-    "-updated_at": datetime_sort_key("-updated_at", Statement.updated_at, descending=True),
-    "updated_at": datetime_sort_key("updated_at", Statement.updated_at, descending=False),
+    name: datetime_sort_key(name, getattr(Statement, name.lstrip("-")), name.startswith("-"))
+    for name in ("-published_at", "published_at", "-updated_at", "updated_at")
 }
 SUMMARY_FIELDS = ["slug", "title", "dateline", "summary"]
 DETAIL_FIELDS = [*SUMMARY_FIELDS, "body"]
+
+__all__ = ["SORTS", "StatementFilters", "get_statement", "is_public", "list_statements"]
 
 
 @dataclass(frozen=True)
@@ -54,81 +48,52 @@ class StatementFilters:
     available_lang: str | None = None
 
 
-def is_public(now: datetime) -> ColumnElement[bool]:
-    """The one definition of what anonymous readers may see."""
-    return and_(
-        Statement.publication_status == PublicationStatus.PUBLISHED,
-        Statement.published_at <= now,
-        Statement.deleted_at.is_(None),
-    )
-
-
-def _filtered(session: Session, filters: StatementFilters, now: datetime) -> Select[Statement]:
-    statement = select(Statement).where(is_public(now))
+def _shape_and_params(
+    session: Session, filters: StatementFilters, sort: str, now: datetime
+) -> tuple[queries.ListShape, dict[str, Any]]:
+    """Validate filter values and split them into a query shape and its parameters."""
+    params: dict[str, Any] = {"now": now}
     if filters.types:
-        statement = statement.where(Statement.type.in_(filters.types))
+        params["types"] = [t.value for t in filters.types]
     if filters.topics:
         taxonomy_service.require_known(session, Topic.slug, filters.topics, parameter="topic")
-        statement = statement.where(
-            exists().where(
-                statement_topics.c.statement_id == Statement.id,
-                statement_topics.c.topic_slug.in_(filters.topics),
-            )
-        )
+        params["topics"] = filters.topics
     if filters.places:
         codes = [taxonomy_service.canonical_place_code(code) for code in filters.places]
         taxonomy_service.require_known(session, Place.code, codes, parameter="place")
-        statement = statement.where(
-            exists().where(
-                statement_places.c.statement_id == Statement.id,
-                statement_places.c.place_code.in_(taxonomy_service.place_subtree(codes)),
-            )
-        )
+        params["places"] = codes
     if filters.terms:
         codes = [code.lower() for code in filters.terms]
         taxonomy_service.require_known(session, FrameworkTerm.code, codes, parameter="term")
-        statement = statement.where(
-            exists().where(
-                statement_terms.c.statement_id == Statement.id,
-                statement_terms.c.term_code.in_(taxonomy_service.term_subtree(codes)),
-            )
-        )
+        params["terms"] = codes
     if filters.published_from is not None:
-        start = datetime.combine(filters.published_from, time.min, tzinfo=UTC)
-        statement = statement.where(Statement.published_at >= start)
+        params["published_from"] = datetime.combine(filters.published_from, time.min, tzinfo=UTC)
     if filters.published_to is not None:
-        end = datetime.combine(filters.published_to + timedelta(days=1), time.min, tzinfo=UTC)
-        statement = statement.where(Statement.published_at < end)
+        next_day = filters.published_to + timedelta(days=1)
+        params["published_before"] = datetime.combine(next_day, time.min, tzinfo=UTC)
     if filters.available_lang is not None:
-        statement = statement.where(
-            exists().where(
-                StatementTranslation.statement_id == Statement.id,
-                StatementTranslation.lang == filters.available_lang,
-            )
-        )
-    return statement
+        params["available_lang"] = filters.available_lang
+    shape = queries.ListShape(
+        types="types" in params,
+        topics="topics" in params,
+        places="places" in params,
+        terms="terms" in params,
+        published_from="published_from" in params,
+        published_to="published_before" in params,
+        available_lang="available_lang" in params,
+        sort=sort,
+    )
+    return shape, params
 
 
 def _tags_by_statement(session: Session, ids: list[str]) -> dict[str, dict[str, list[str]]]:
     """Places, topics and terms of many statements in one round trip."""
-    tags: dict[str, dict[str, list[str]]] = defaultdict(
-        lambda: {"places": [], "topics": [], "terms": []}
-    )
-    if not ids:
-        return tags
-    query = union_all(
-        select(
-            statement_places.c.statement_id, literal("places"), statement_places.c.place_code
-        ).where(statement_places.c.statement_id.in_(ids)),
-        select(
-            statement_topics.c.statement_id, literal("topics"), statement_topics.c.topic_slug
-        ).where(statement_topics.c.statement_id.in_(ids)),
-        select(statement_terms.c.statement_id, literal("terms"), statement_terms.c.term_code).where(
-            statement_terms.c.statement_id.in_(ids)
-        ),
-    )
-    for statement_id, kind, code in session.execute(query):
-        tags[statement_id][kind].append(code)
+    tags: dict[str, dict[str, list[str]]] = {
+        i: {"places": [], "topics": [], "terms": []} for i in ids
+    }
+    if ids:
+        for statement_id, kind, code in session.execute(queries.TAGS, {"ids": ids}):
+            tags[statement_id][kind].append(code)
     for entry in tags.values():
         for codes in entry.values():
             codes.sort()
@@ -137,7 +102,7 @@ def _tags_by_statement(session: Session, ids: list[str]) -> dict[str, dict[str, 
 
 def _localized(
     translations: dict[str, Any], language: Language, fields: list[str]
-) -> tuple[str, Any, dict[str, Any]]:
+) -> tuple[Any, dict[str, Any]]:
     picked = language.pick(translations)
     if picked is None:  # a statement without any translation is never published
         raise NotFound("This statement has no translation.")
@@ -148,18 +113,20 @@ def _localized(
         else None
     )
     meta = {"lang": lang, "available_langs": sorted(translations), "fallback": fallback}
-    return lang, translation, meta
+    return translation, meta
 
 
-def _core(statement: Statement, tags: dict[str, list[str]]) -> dict[str, Any]:
+def _summary_fields(row: Any, text: Any, tags: dict[str, list[str]]) -> dict[str, Any]:
     return {
-        "id": statement.id,
-        "type": statement.type,
-        "published_at": statement.published_at,
-        "updated_at": statement.updated_at,
-        "places": tags["places"],
-        "topics": tags["topics"],
-        "terms": tags["terms"],
+        "id": row.id,
+        "type": row.type,
+        "published_at": row.published_at,
+        "updated_at": row.updated_at,
+        "slug": text.slug,
+        "title": text.title,
+        "summary": text.summary,
+        "dateline": Dateline(place=row.dateline_place_code, text=text.dateline),
+        **tags,
     }
 
 
@@ -172,60 +139,39 @@ def list_statements(
     page: PageRequest,
     now: datetime,
 ) -> tuple[Page[StatementSummary], datetime | None]:
-    statement = _filtered(session, filters, now)
+    shape, params = _shape_and_params(session, filters, sort, now)
     sort_key = SORTS[sort]
-    rows, next_cursor = fetch_keyset_page(
-        session,
-        statement,
-        sort=sort_key,
-        id_column=Statement.id,
-        page=page,
-        value_of=lambda s: s.updated_at if "updated_at" in sort else s.published_at,
-        id_of=lambda s: s.id,
-    )
+    after = page.start_after(sort_key)
+    if after is not None:
+        params["after_value"], params["after_id"] = after
+    rows: Sequence[Any] = session.execute(
+        queries.page(shape, after is not None), {**params, "limit": page.limit + 1}
+    ).all()
+    next_cursor = None
+    if len(rows) > page.limit:
+        rows = rows[: page.limit]
+        last = rows[-1]
+        next_cursor = page.codec.encode(sort_key, getattr(last, sort.lstrip("-")), last.id)
     ids = [row.id for row in rows]
-    translations: dict[str, dict[str, Any]] = defaultdict(dict)
+    texts: dict[str, dict[str, Any]] = defaultdict(dict)
     if ids:
-        columns = select(
-            StatementTranslation.statement_id,
-            StatementTranslation.lang,
-            StatementTranslation.slug,
-            StatementTranslation.title,
-            StatementTranslation.dateline,
-            StatementTranslation.summary,
-        ).where(StatementTranslation.statement_id.in_(ids))
-        for text_row in session.execute(columns):
-            translations[text_row.statement_id][text_row.lang] = text_row
+        for text in session.execute(queries.SUMMARY_TEXTS, {"ids": ids}):
+            texts[text.statement_id][text.lang] = text
     tags = _tags_by_statement(session, ids)
     items = []
     for row in rows:
-        _, text, meta = _localized(translations[row.id], language, SUMMARY_FIELDS)
+        text, meta = _localized(texts[row.id], language, SUMMARY_FIELDS)
         items.append(
-            StatementSummary.model_validate(
-                {
-                    **_core(row, tags[row.id]),
-                    "slug": text.slug,
-                    "title": text.title,
-                    "summary": text.summary,
-                    "dateline": Dateline(place=row.dateline_place_code, text=text.dateline),
-                    **meta,
-                }
-            )
+            StatementSummary.model_validate({**_summary_fields(row, text, tags[row.id]), **meta})
         )
-    total = count_matching(session, statement) if page.include_total else None
+    total = session.scalar(queries.count(shape), params) if page.include_total else None
     result = Page[StatementSummary](items=items, next_cursor=next_cursor, total=total)
     return result, max((row.updated_at for row in rows), default=None)
 
 
 def seconds_until_next_go_live(session: Session, now: datetime) -> int | None:
     """How long the public list stays as it is, so caches never serve it past a go-live."""
-    upcoming = session.scalar(
-        select(func.min(Statement.published_at)).where(
-            Statement.publication_status == PublicationStatus.PUBLISHED,
-            Statement.published_at > now,
-            Statement.deleted_at.is_(None),
-        )
-    )
+    upcoming: datetime | None = session.scalar(queries.NEXT_GO_LIVE, {"now": now})
     if upcoming is None:
         return None
     return max(0, int((upcoming - now).total_seconds()))
@@ -235,44 +181,38 @@ def get_statement(
     session: Session, *, id_or_slug: str, language: Language, now: datetime
 ) -> tuple[StatementDetail, datetime]:
     """By id, or by a slug in any language; without `?lang`, a slug picks its own language."""
-    found = session.scalar(select(Statement).where(Statement.id == id_or_slug, is_public(now)))
-    slug_lang: str | None = None
-    if found is None:
-        matches = session.execute(
-            select(Statement, StatementTranslation.lang)
-            .join(StatementTranslation)
-            .where(StatementTranslation.slug == id_or_slug, is_public(now))
-            .order_by(StatementTranslation.lang)
-        ).all()
-        if not matches:
-            raise NotFound("No published statement has this id or slug.")
-        preferred = next((m for m in matches if m[1] == language.requested), matches[0])
-        found, slug_lang = preferred[0], preferred[1]
-    if slug_lang is not None and not language.explicit:
-        language = Language(requested=slug_lang, default=language.default, explicit=False)
-    statement: Statement = found
-    rows = session.scalars(
-        select(StatementTranslation).where(StatementTranslation.statement_id == statement.id)
-    ).all()
-    translations = {row.lang: row for row in rows}
-    _, text, meta = _localized(translations, language, DETAIL_FIELDS)
-    tags = _tags_by_statement(session, [statement.id])[statement.id]
+    candidates = [id_or_slug]
+    if not id_or_slug.startswith(f"{ID_PREFIX}_"):  # slugs never contain "_", ids always do
+        matches = sorted(
+            session.execute(queries.BY_SLUG, {"slug": id_or_slug}).all(),
+            key=lambda m: m.lang != language.requested,
+        )
+        candidates = [m.statement_id for m in matches]
+        slug_langs = {m.statement_id: m.lang for m in matches}
+    # Rows of ad-hoc column selects: their attributes are the selected column names.
+    row: Any = None
+    for candidate in candidates:
+        row = session.execute(queries.PUBLIC_BY_ID, {"id": candidate, "now": now}).first()
+        if row is not None:
+            break
+    if row is None:
+        raise NotFound("No published statement has this id or slug.")
+    if row.id != id_or_slug and not language.explicit:
+        language = Language(requested=slug_langs[row.id], default=language.default, explicit=False)
+    translations: dict[str, StatementTranslation] = {
+        t.lang: t for t in session.scalars(queries.FULL_TEXTS, {"id": row.id})
+    }
+    text, meta = _localized(translations, language, DETAIL_FIELDS)
+    tags = _tags_by_statement(session, [row.id])[row.id]
     detail = StatementDetail.model_validate(
         {
-            **_core(statement, tags),
-            "slug": text.slug,
-            "title": text.title,
-            "summary": text.summary,
-            "dateline": Dateline(place=statement.dateline_place_code, text=text.dateline),
+            **_summary_fields(row, text, tags),
             "body": [Paragraph.model_validate(p) for p in text.body],
             "translations": [
-                TranslationRef(lang=row.lang, slug=row.slug, title=row.title) for row in rows
+                TranslationRef(lang=t.lang, slug=t.slug, title=t.title)
+                for t in translations.values()
             ],
             **meta,
         }
     )
-    return detail, statement.updated_at
-
-
-def latest_public_change(session: Session, now: datetime) -> datetime | None:
-    return session.scalar(select(func.max(Statement.updated_at)).where(is_public(now)))
+    return detail, row.updated_at

@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import BindParameter, Select, select
 from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from app.api.language import Language
@@ -35,19 +35,25 @@ FRAMEWORK_ORDER = string_sort_key("code", Framework.code, descending=False)
 TERM_ORDER = int_sort_key("position", FrameworkTerm.position, descending=False)
 
 
-def place_subtree(codes: Iterable[str]) -> Select[tuple[str]]:
+def _codes(codes: Iterable[str] | BindParameter[Any]) -> Any:
+    return codes if isinstance(codes, BindParameter) else list(codes)
+
+
+def place_subtree(codes: Iterable[str] | BindParameter[Any]) -> Select[tuple[str]]:
     """The given places and every place inside them (so `019` covers Honduras)."""
-    roots = select(Place.code).where(Place.code.in_(list(codes))).cte("place_tree", recursive=True)
+    roots = (
+        select(Place.code).where(Place.code.in_(_codes(codes))).cte("place_tree", recursive=True)
+    )
     child = aliased(Place)
     tree = roots.union_all(select(child.code).where(child.parent_code == roots.c.code))
     return select(tree.c.code)
 
 
-def term_subtree(codes: Iterable[str]) -> Select[tuple[str]]:
+def term_subtree(codes: Iterable[str] | BindParameter[Any]) -> Select[tuple[str]]:
     """The given terms and their descendants (so `sdg:10` covers `sdg:10.7`)."""
     roots = (
         select(FrameworkTerm.code)
-        .where(FrameworkTerm.code.in_(list(codes)))
+        .where(FrameworkTerm.code.in_(_codes(codes)))
         .cte("term_tree", recursive=True)
     )
     child = aliased(FrameworkTerm)

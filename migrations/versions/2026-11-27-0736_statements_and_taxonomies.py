@@ -218,9 +218,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("statement_id", "lang", name=op.f("pk_statement_translations")),
         sa.UniqueConstraint("lang", "slug", name=op.f("uq_statement_translations_lang_slug")),
     )
+    op.create_index(
+        op.f("ix_statement_translations_slug"), "statement_translations", ["slug"], unique=False
+    )
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_statement_translations_slug"), table_name="statement_translations")
     op.drop_table("statement_translations")
     op.drop_index(op.f("ix_statement_topics_topic_slug"), table_name="statement_topics")
 

@@ -1,0 +1,179 @@
+"""SQL for the statement read paths, built once per query shape and reused.
+
+Building a SQLAlchemy statement costs more than running it on SQLite (about 550 µs against
+300 µs here), so the hot paths never build one per request: each shape of filters is built
+once with bound parameters and cached, and every value travels as a parameter.
+"""
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    bindparam,
+    exists,
+    func,
+    literal,
+    select,
+    tuple_,
+    union_all,
+)
+
+from app.statements.models import (
+    PublicationStatus,
+    Statement,
+    StatementTranslation,
+    statement_places,
+    statement_terms,
+    statement_topics,
+)
+from app.taxonomy import service as taxonomy_service
+
+AnySelect = Select[*tuple[Any, ...]]
+SORT_COLUMNS = {
+    "published_at": Statement.published_at,
+    "updated_at": Statement.updated_at,
+}
+SUMMARY_COLUMNS = (
+    Statement.id,
+    Statement.type,
+    Statement.published_at,
+    Statement.updated_at,
+    Statement.dateline_place_code,
+)
+
+
+def is_public(now: Any) -> ColumnElement[bool]:
+    """The one definition of what anonymous readers may see (`now` may be a bound parameter)."""
+    return and_(
+        Statement.publication_status == PublicationStatus.PUBLISHED,
+        Statement.published_at <= now,
+        Statement.deleted_at.is_(None),
+    )
+
+
+@dataclass(frozen=True)
+class ListShape:
+    """Which filters a list request uses: one cached statement per distinct shape."""
+
+    types: bool = False
+    topics: bool = False
+    places: bool = False
+    terms: bool = False
+    published_from: bool = False
+    published_to: bool = False
+    available_lang: bool = False
+    sort: str = "-published_at"
+
+
+def _expanding(name: str) -> Any:
+    return bindparam(name, expanding=True)
+
+
+@lru_cache(maxsize=256)
+def matching(shape: ListShape) -> AnySelect:
+    """Public statements matching the filters, unordered (for pages and counts)."""
+    query: AnySelect = select(*SUMMARY_COLUMNS).where(is_public(bindparam("now")))
+    if shape.types:
+        query = query.where(Statement.type.in_(_expanding("types")))
+    if shape.topics:
+        query = query.where(
+            exists().where(
+                statement_topics.c.statement_id == Statement.id,
+                statement_topics.c.topic_slug.in_(_expanding("topics")),
+            )
+        )
+    if shape.places:
+        query = query.where(
+            exists().where(
+                statement_places.c.statement_id == Statement.id,
+                statement_places.c.place_code.in_(
+                    taxonomy_service.place_subtree(_expanding("places"))
+                ),
+            )
+        )
+    if shape.terms:
+        query = query.where(
+            exists().where(
+                statement_terms.c.statement_id == Statement.id,
+                statement_terms.c.term_code.in_(taxonomy_service.term_subtree(_expanding("terms"))),
+            )
+        )
+    if shape.published_from:
+        query = query.where(Statement.published_at >= bindparam("published_from"))
+    if shape.published_to:
+        query = query.where(Statement.published_at < bindparam("published_before"))
+    if shape.available_lang:
+        query = query.where(
+            exists().where(
+                StatementTranslation.statement_id == Statement.id,
+                StatementTranslation.lang == bindparam("available_lang"),
+            )
+        )
+    return query
+
+
+@lru_cache(maxsize=512)
+def page(shape: ListShape, after: bool) -> AnySelect:
+    """One keyset page: `limit` rows after (`after_value`, `after_id`) in the shape's order."""
+    column = SORT_COLUMNS[shape.sort.lstrip("-")]
+    descending = shape.sort.startswith("-")
+    query = matching(shape)
+    if after:
+        key = tuple_(column, Statement.id)
+        position = tuple_(bindparam("after_value", type_=column.type), bindparam("after_id"))
+        query = query.where(key < position if descending else key > position)
+    order = (column.desc(), Statement.id.desc()) if descending else (column, Statement.id)
+    return query.order_by(*order).limit(bindparam("limit"))
+
+
+@lru_cache(maxsize=256)
+def count(shape: ListShape) -> AnySelect:
+    return select(func.count()).select_from(matching(shape).subquery())
+
+
+SUMMARY_TEXTS = select(
+    StatementTranslation.statement_id,
+    StatementTranslation.lang,
+    StatementTranslation.slug,
+    StatementTranslation.title,
+    StatementTranslation.dateline,
+    StatementTranslation.summary,
+).where(StatementTranslation.statement_id.in_(_expanding("ids")))
+
+TAGS = union_all(
+    select(statement_places.c.statement_id, literal("places"), statement_places.c.place_code).where(
+        statement_places.c.statement_id.in_(_expanding("ids"))
+    ),
+    select(statement_topics.c.statement_id, literal("topics"), statement_topics.c.topic_slug).where(
+        statement_topics.c.statement_id.in_(_expanding("ids"))
+    ),
+    select(statement_terms.c.statement_id, literal("terms"), statement_terms.c.term_code).where(
+        statement_terms.c.statement_id.in_(_expanding("ids"))
+    ),
+)
+
+NEXT_GO_LIVE = select(func.min(Statement.published_at)).where(
+    Statement.publication_status == PublicationStatus.PUBLISHED,
+    Statement.published_at > bindparam("now"),
+    Statement.deleted_at.is_(None),
+)
+
+PUBLIC_BY_ID = select(*SUMMARY_COLUMNS).where(
+    Statement.id == bindparam("id"), is_public(bindparam("now"))
+)
+
+# Looked up on its own, then PUBLIC_BY_ID: joined to `statements`, SQLite's planner walked the
+# listing index instead of the slug index (20 ms at 10,000 statements).
+BY_SLUG = (
+    select(StatementTranslation.statement_id, StatementTranslation.lang)
+    .where(StatementTranslation.slug == bindparam("slug"))
+    .order_by(StatementTranslation.lang)
+)
+
+FULL_TEXTS = select(StatementTranslation).where(
+    StatementTranslation.statement_id == bindparam("id")
+)
