@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     secret_key: SecretStr = SecretStr(INSECURE_SECRET)
     cache_max_age: int = Field(default=60, ge=0)
     cache_stale_while_revalidate: int = Field(default=300, ge=0)
+    response_cache_entries: int = Field(
+        default=4096, ge=0, description="Rendered public responses kept per process (0: none)."
+    )
     public_base_url: str | None = None
     cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
     sql_echo: bool = False

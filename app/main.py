@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi_offline import FastAPIOffline
 
+from app.api.cache import ResponseCache
 from app.api.middleware import RequestContextMiddleware
 from app.api.openapi import install_openapi
 from app.api.pagination import CursorCodec
@@ -56,6 +57,7 @@ def create_app(
         settings.secret_key.get_secret_value().encode(), b"cursor", hashlib.sha256
     ).digest()
     app.state.cursor_codec = CursorCodec(cursor_key)
+    app.state.response_cache = ResponseCache(max_entries=settings.response_cache_entries)
 
     install_problem_handlers(app)
     app.include_router(v1)

@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from app.changes import service as changes_service
 from app.ids import new_id
 from app.statements.models import (
     ID_PREFIX,
@@ -61,4 +62,5 @@ def make_statement(
         for code in codes:
             session.execute(insert(table).values(statement_id=statement.id, **{column: code}))
     session.flush()
+    changes_service.bump(session)
     return statement

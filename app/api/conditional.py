@@ -1,7 +1,7 @@
 """Conditional GETs and caching headers: strong ETags, 304s, `Last-Modified`, `Cache-Control`."""
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
 
@@ -24,6 +24,16 @@ class CachePolicy:
         return (
             f"public, max-age={self.max_age}, stale-while-revalidate={self.stale_while_revalidate}"
         )
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A serialized representation and the headers that describe it, reusable across requests."""
+
+    body: bytes
+    etag: str
+    last_modified: datetime | None = None
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 def strong_etag(body: bytes) -> str:
@@ -51,6 +61,39 @@ def _not_modified_since(request: Request, last_modified: datetime | None) -> boo
     return last_modified.replace(microsecond=0) <= since
 
 
+def render(
+    payload: BaseModel,
+    *,
+    content_language: str | None = None,
+    last_modified: datetime | None = None,
+    links: list[str] | None = None,
+) -> Rendered:
+    """Serialize once and tag the bytes."""
+    body = payload.model_dump_json().encode()
+    headers: dict[str, str] = {}
+    if content_language is not None:
+        headers["Content-Language"] = content_language
+        headers["Vary"] = "Accept-Language"
+    if last_modified is not None:
+        headers["Last-Modified"] = format_datetime(last_modified, usegmt=True)
+    if links:
+        headers["Link"] = ", ".join(links)
+    return Rendered(body=body, etag=strong_etag(body), last_modified=last_modified, headers=headers)
+
+
+def send(request: Request, rendered: Rendered, cache: CachePolicy) -> Response:
+    """200 with the body, or 304 with the same validators when the client's copy is current."""
+    headers = {**rendered.headers, "ETag": rendered.etag, "Cache-Control": cache.header()}
+    if_none_match = request.headers.get("if-none-match")
+    if if_none_match is not None:
+        not_modified = etag_matches(if_none_match, rendered.etag)
+    else:
+        not_modified = _not_modified_since(request, rendered.last_modified)
+    if not_modified:
+        return Response(status_code=304, headers=headers)
+    return Response(content=rendered.body, media_type="application/json", headers=headers)
+
+
 def json_response(
     request: Request,
     payload: BaseModel,
@@ -60,22 +103,7 @@ def json_response(
     last_modified: datetime | None = None,
     links: list[str] | None = None,
 ) -> Response:
-    """Serialize once, tag the bytes, and answer a matching conditional GET with 304 and no body."""
-    body = payload.model_dump_json().encode()
-    etag = strong_etag(body)
-    headers = {"ETag": etag, "Cache-Control": cache.header()}
-    if content_language is not None:
-        headers["Content-Language"] = content_language
-        headers["Vary"] = "Accept-Language"
-    if last_modified is not None:
-        headers["Last-Modified"] = format_datetime(last_modified, usegmt=True)
-    if links:
-        headers["Link"] = ", ".join(links)
-    if_none_match = request.headers.get("if-none-match")
-    if if_none_match is not None:
-        not_modified = etag_matches(if_none_match, etag)
-    else:
-        not_modified = _not_modified_since(request, last_modified)
-    if not_modified:
-        return Response(status_code=304, headers=headers)
-    return Response(content=body, media_type="application/json", headers=headers)
+    rendered = render(
+        payload, content_language=content_language, last_modified=last_modified, links=links
+    )
+    return send(request, rendered, cache)

@@ -1,5 +1,7 @@
-"""Turning a service's result into the HTTP response every read route sends."""
+"""Turning a service's result into the HTTP response every public read route sends."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -7,10 +9,20 @@ from pydantic import BaseModel
 from starlette.requests import Request
 from starlette.responses import Response
 
-from app.api.conditional import CachePolicy, json_response
+from app.api.cache import CacheEntry, ResponseCache
+from app.api.conditional import CachePolicy, Rendered, render, send
 from app.api.language import Language
 from app.api.pagination import Page, page_links
 from app.config import Settings
+
+
+@dataclass(frozen=True)
+class Fresh:
+    """What a read route computed: the payload, its date, and when it may change by itself."""
+
+    payload: BaseModel
+    last_modified: datetime | None = None
+    expires_at: datetime | None = None
 
 
 def public_cache(request: Request, *, seconds_until_change: int | None = None) -> CachePolicy:
@@ -24,38 +36,44 @@ def public_cache(request: Request, *, seconds_until_change: int | None = None) -
     return CachePolicy(public=True, max_age=max_age, stale_while_revalidate=stale)
 
 
-def item_response(
-    request: Request,
-    item: BaseModel,
-    *,
-    last_modified: datetime | None = None,
-    cache: CachePolicy | None = None,
-) -> Response:
+def _render(request: Request, fresh: Fresh, language: Language | None) -> Rendered:
+    payload = fresh.payload
+    if isinstance(payload, Page):
+        settings: Settings = request.app.state.settings
+        return render(
+            payload,
+            content_language=language.requested if language else None,
+            last_modified=fresh.last_modified,
+            links=page_links(request, payload.next_cursor, settings.public_base_url),
+        )
     # An item's Content-Language is the language actually served, which a fallback may change.
-    served = getattr(item, "lang", None)
-    return json_response(
-        request,
-        item,
-        cache=cache or public_cache(request),
+    served: Any = getattr(payload, "lang", None)
+    return render(
+        payload,
         content_language=served if isinstance(served, str) else None,
-        last_modified=last_modified,
+        last_modified=fresh.last_modified,
     )
 
 
-def page_response(
+def public_response(
     request: Request,
-    page: Page[Any],
     *,
+    version: int,
+    now: datetime,
     language: Language | None,
-    last_modified: datetime | None = None,
-    cache: CachePolicy | None = None,
+    compute: Callable[[], Fresh],
 ) -> Response:
-    settings: Settings = request.app.state.settings
-    return json_response(
-        request,
-        page,
-        cache=cache or public_cache(request),
-        content_language=language.requested if language else None,
-        last_modified=last_modified,
-        links=page_links(request, page.next_cursor, settings.public_base_url),
-    )
+    """Serve from the response cache when the content version still matches, else compute."""
+    cache: ResponseCache = request.app.state.response_cache
+    key = (str(request.url), language.requested if language else None)
+    entry = cache.get(key, version=version, now=now)
+    if entry is None:
+        fresh = compute()
+        entry = CacheEntry(
+            version=version, rendered=_render(request, fresh, language), expires_at=fresh.expires_at
+        )
+        cache.put(key, entry)
+    seconds = None
+    if entry.expires_at is not None:
+        seconds = int((entry.expires_at - now).total_seconds())
+    return send(request, entry.rendered, public_cache(request, seconds_until_change=seconds))

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
+from app.changes import service as changes_service
 from app.ids import stable_id
 from app.statements.models import (
     ID_PREFIX,
@@ -39,7 +40,8 @@ def statement_id_for(key: str) -> str:
     return stable_id(ID_PREFIX, key)
 
 
-def _sync_links(session: Session, statement_id: str, entry: dict[str, Any]) -> None:
+def _sync_links(session: Session, statement_id: str, entry: dict[str, Any]) -> bool:
+    changed = False
     for table, column, field in LINK_TABLES:
         wanted = set(entry.get(field, []))
         current = set(
@@ -47,21 +49,27 @@ def _sync_links(session: Session, statement_id: str, entry: dict[str, Any]) -> N
         )
         if wanted == current:
             continue
+        changed = True
         session.execute(delete(table).where(table.c.statement_id == statement_id))
         session.execute(
             insert(table), [{"statement_id": statement_id, column: code} for code in wanted]
         )
+    return changed
 
 
-def _apply(target: Any, values: dict[str, Any]) -> None:
+def _apply(target: Any, values: dict[str, Any]) -> bool:
+    changed = False
     for name, value in values.items():
         if getattr(target, name) != value:
             setattr(target, name, value)
+            changed = True
+    return changed
 
 
 def load_demo_data(session: Session) -> int:
     """Insert or refresh every demo statement; returns how many entries were processed."""
     count = 0
+    changed = False
     for entry in demo_statements():
         statement_id = statement_id_for(entry["key"])
         core = {
@@ -74,8 +82,9 @@ def load_demo_data(session: Session) -> int:
         if statement is None:
             statement = Statement(id=statement_id, **core)
             session.add(statement)
+            changed = True
         else:
-            _apply(statement, core)
+            changed = _apply(statement, core) or changed
         session.flush()
         existing = {
             t.lang: t
@@ -94,10 +103,13 @@ def load_demo_data(session: Session) -> int:
                 "body": text["body"],
             }
             if lang in existing:
-                _apply(existing[lang], values)
+                changed = _apply(existing[lang], values) or changed
             else:
                 session.add(StatementTranslation(statement_id=statement_id, lang=lang, **values))
-        _sync_links(session, statement_id, entry)
+                changed = True
+        changed = _sync_links(session, statement_id, entry) or changed
         session.flush()
         count += 1
+    if changed:
+        changes_service.bump(session)
     return count

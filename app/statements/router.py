@@ -9,7 +9,8 @@ from starlette.responses import Response
 from app.api.language import LanguageDep
 from app.api.pagination import Page, PageDep
 from app.api.problems import problem_responses
-from app.api.responses import item_response, page_response, public_cache
+from app.api.responses import Fresh, public_response
+from app.changes.dependencies import ContentVersionDep
 from app.db import SessionDep
 from app.statements import service
 from app.statements.models import StatementType
@@ -31,6 +32,7 @@ async def list_statements(
     request: Request,
     session: SessionDep,
     language: LanguageDep,
+    version: ContentVersionDep,
     page: PageDep,
     type: Annotated[
         list[StatementType] | None,
@@ -91,15 +93,14 @@ async def list_statements(
         published_to=published_to,
         available_lang=available_lang.lower() if available_lang else None,
     )
-    result, last_modified = service.list_statements(
-        session, filters=filters, sort=sort, language=language, page=page, now=now
-    )
-    cache = public_cache(
-        request, seconds_until_change=service.seconds_until_next_go_live(session, now)
-    )
-    return page_response(
-        request, result, language=language, last_modified=last_modified, cache=cache
-    )
+
+    def compute() -> Fresh:
+        result, last_modified = service.list_statements(
+            session, filters=filters, sort=sort, language=language, page=page, now=now
+        )
+        return Fresh(result, last_modified, service.next_go_live(session, now))
+
+    return public_response(request, version=version, now=now, language=language, compute=compute)
 
 
 @router.get(
@@ -112,6 +113,7 @@ async def get_statement(
     request: Request,
     session: SessionDep,
     language: LanguageDep,
+    version: ContentVersionDep,
     id_or_slug: Annotated[
         str,
         Path(
@@ -126,7 +128,13 @@ async def get_statement(
     A slug in any language resolves. `?lang=` picks the translation; without it, a slug serves
     its own language, and an id serves the `Accept-Language` choice.
     """
-    detail, last_modified = service.get_statement(
-        session, id_or_slug=id_or_slug, language=language, now=request.app.state.clock()
+    now = request.app.state.clock()
+    return public_response(
+        request,
+        version=version,
+        now=now,
+        language=language,
+        compute=lambda: Fresh(
+            *service.get_statement(session, id_or_slug=id_or_slug, language=language, now=now)
+        ),
     )
-    return item_response(request, detail, last_modified=last_modified)

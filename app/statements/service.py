@@ -169,12 +169,10 @@ def list_statements(
     return result, max((row.updated_at for row in rows), default=None)
 
 
-def seconds_until_next_go_live(session: Session, now: datetime) -> int | None:
-    """How long the public list stays as it is, so caches never serve it past a go-live."""
+def next_go_live(session: Session, now: datetime) -> datetime | None:
+    """When the next scheduled statement appears: no cache may serve a list past it."""
     upcoming: datetime | None = session.scalar(queries.NEXT_GO_LIVE, {"now": now})
-    if upcoming is None:
-        return None
-    return max(0, int((upcoming - now).total_seconds()))
+    return upcoming
 
 
 def get_statement(

@@ -14,6 +14,7 @@ import pycountry
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.changes import service as changes_service
 from app.db import Base
 from app.taxonomy.models import Framework, FrameworkTerm, Place, Topic
 
@@ -125,6 +126,8 @@ def sync_reference_data(session: Session) -> dict[str, int]:
         for i, t in enumerate(f["terms"])
     ]
     counts["terms"] = _upsert(session, FrameworkTerm, lambda t: t.code, term_rows, "code")
+    if any(counts.values()):
+        changes_service.bump(session)
     return counts
 
 

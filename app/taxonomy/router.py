@@ -8,7 +8,8 @@ from starlette.responses import Response
 from app.api.language import LanguageDep
 from app.api.pagination import Page, PageDep
 from app.api.problems import problem_responses
-from app.api.responses import item_response, page_response
+from app.api.responses import Fresh, public_response
+from app.changes.dependencies import ContentVersionDep
 from app.db import SessionDep
 from app.taxonomy import service
 from app.taxonomy.schemas import (
@@ -39,6 +40,7 @@ async def list_places(
     request: Request,
     session: SessionDep,
     language: LanguageDep,
+    version: ContentVersionDep,
     page: PageDep,
     kind: Annotated[PlaceKind | None, Query(description="Only countries or only regions.")] = None,
     within: Annotated[
@@ -51,10 +53,15 @@ async def list_places(
     ] = None,
 ) -> Response:
     """Countries (ISO 3166-1 alpha-3) and UN M49 regions, by code, with localized names."""
-    result, last_modified = service.list_places(
-        session, language=language, page=page, kind=kind, within=within
+    return public_response(
+        request,
+        version=version,
+        now=request.app.state.clock(),
+        language=language,
+        compute=lambda: Fresh(
+            *service.list_places(session, language=language, page=page, kind=kind, within=within)
+        ),
     )
-    return page_response(request, result, language=language, last_modified=last_modified)
 
 
 @router.get(
@@ -67,22 +74,37 @@ async def get_place(
     request: Request,
     session: SessionDep,
     language: LanguageDep,
+    version: ContentVersionDep,
     code: Annotated[
         str, Path(max_length=3, description="Alpha-3 or M49 code.", examples=["HND", "019"])
     ],
 ) -> Response:
     """One place with the regions that contain it and the places directly inside it."""
-    detail, last_modified = service.get_place(session, code=code, language=language)
-    return item_response(request, detail, last_modified=last_modified)
+    return public_response(
+        request,
+        version=version,
+        now=request.app.state.clock(),
+        language=language,
+        compute=lambda: Fresh(*service.get_place(session, code=code, language=language)),
+    )
 
 
 @router.get("/topics", response_model=Page[TopicRead], summary="List topics", responses=LIST_ERRORS)
 async def list_topics(
-    request: Request, session: SessionDep, language: LanguageDep, page: PageDep
+    request: Request,
+    session: SessionDep,
+    language: LanguageDep,
+    version: ContentVersionDep,
+    page: PageDep,
 ) -> Response:
     """Thematic topics statements are tagged with, e.g. `counter-trafficking`."""
-    result, last_modified = service.list_topics(session, language=language, page=page)
-    return page_response(request, result, language=language, last_modified=last_modified)
+    return public_response(
+        request,
+        version=version,
+        now=request.app.state.clock(),
+        language=language,
+        compute=lambda: Fresh(*service.list_topics(session, language=language, page=page)),
+    )
 
 
 @router.get(
@@ -92,11 +114,17 @@ async def get_topic(
     request: Request,
     session: SessionDep,
     language: LanguageDep,
+    version: ContentVersionDep,
     slug: Annotated[str, Path(max_length=64, examples=["counter-trafficking"])],
 ) -> Response:
     """One topic with its localized name and description."""
-    topic, last_modified = service.get_topic(session, slug=slug, language=language)
-    return item_response(request, topic, last_modified=last_modified)
+    return public_response(
+        request,
+        version=version,
+        now=request.app.state.clock(),
+        language=language,
+        compute=lambda: Fresh(*service.get_topic(session, slug=slug, language=language)),
+    )
 
 
 @router.get(
@@ -106,11 +134,20 @@ async def get_topic(
     responses=LIST_ERRORS,
 )
 async def list_frameworks(
-    request: Request, session: SessionDep, language: LanguageDep, page: PageDep
+    request: Request,
+    session: SessionDep,
+    language: LanguageDep,
+    version: ContentVersionDep,
+    page: PageDep,
 ) -> Response:
     """Policy frameworks: the SDGs, the Global Compact for Migration, the LA Declaration."""
-    result, last_modified = service.list_frameworks(session, language=language, page=page)
-    return page_response(request, result, language=language, last_modified=last_modified)
+    return public_response(
+        request,
+        version=version,
+        now=request.app.state.clock(),
+        language=language,
+        compute=lambda: Fresh(*service.list_frameworks(session, language=language, page=page)),
+    )
 
 
 @router.get(
@@ -123,11 +160,17 @@ async def get_framework(
     request: Request,
     session: SessionDep,
     language: LanguageDep,
+    version: ContentVersionDep,
     code: Annotated[str, Path(max_length=32, examples=["gcm"])],
 ) -> Response:
     """One framework."""
-    framework, last_modified = service.get_framework(session, code=code, language=language)
-    return item_response(request, framework, last_modified=last_modified)
+    return public_response(
+        request,
+        version=version,
+        now=request.app.state.clock(),
+        language=language,
+        compute=lambda: Fresh(*service.get_framework(session, code=code, language=language)),
+    )
 
 
 @router.get(
@@ -140,6 +183,7 @@ async def list_framework_terms(
     request: Request,
     session: SessionDep,
     language: LanguageDep,
+    version: ContentVersionDep,
     page: PageDep,
     code: Annotated[str, Path(max_length=32, examples=["sdg"])],
     parent: Annotated[
@@ -153,10 +197,22 @@ async def list_framework_terms(
     ] = None,
 ) -> Response:
     """The framework's terms in display order (parents before their children)."""
-    result, last_modified = service.list_terms(
-        session, framework=code.lower(), language=language, page=page, parent=parent, kind=kind
+    return public_response(
+        request,
+        version=version,
+        now=request.app.state.clock(),
+        language=language,
+        compute=lambda: Fresh(
+            *service.list_terms(
+                session,
+                framework=code.lower(),
+                language=language,
+                page=page,
+                parent=parent,
+                kind=kind,
+            )
+        ),
     )
-    return page_response(request, result, language=language, last_modified=last_modified)
 
 
 @router.get(
@@ -169,8 +225,14 @@ async def get_term(
     request: Request,
     session: SessionDep,
     language: LanguageDep,
+    version: ContentVersionDep,
     code: Annotated[str, Path(max_length=64, examples=["sdg:10.7", "gcm:21"])],
 ) -> Response:
     """One term with its ancestors and children, e.g. `sdg:10.7` or `lad:pillar-2`."""
-    term, last_modified = service.get_term(session, code=code, language=language)
-    return item_response(request, term, last_modified=last_modified)
+    return public_response(
+        request,
+        version=version,
+        now=request.app.state.clock(),
+        language=language,
+        compute=lambda: Fresh(*service.get_term(session, code=code, language=language)),
+    )
