@@ -1,7 +1,7 @@
 """HTTP benchmark of the read paths with wrk, against a real `newsroom serve`.
 
     .venv/bin/python -m bench.http_bench                 # SQLite, 10,000 extra statements
-    .venv/bin/python -m bench.http_bench --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench
+    .venv/bin/python -m bench.http_bench --postgres postgresql+psycopg://postgres@127.0.0.1:5432/test
 
 Needs `wrk` (Debian package `wrk`). Prints a Markdown table: requests/s, p50/p99 latency and the
 server's CPU time per request (from /proc, so it does not depend on the load generator's share).
@@ -32,6 +32,7 @@ from app.demo.loader import load_demo_data
 from app.ids import new_id
 from app.schema import migrate
 from app.statements.models import Statement, StatementTranslation, statement_places
+from tests.conftest import create_scratch_database, drop_scratch_database
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -152,19 +153,40 @@ def get(url: str, headers: dict[str, str] | None = None) -> tuple[dict[str, str]
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--database-url")
+    parser.add_argument(
+        "--postgres",
+        metavar="SERVER_URL",
+        help="run on a scratch database on this PostgreSQL server instead of SQLite",
+    )
     parser.add_argument("--extra", type=int, default=10_000, help="generated statements")
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="disable the response cache (every request computes)",
+    )
     options = parser.parse_args()
 
     folder = tempfile.mkdtemp(prefix="newsroom-bench-")
-    database_url = options.database_url or f"sqlite:///{folder}/bench.db"
-    seed(database_url, options.extra)
+    database_url = f"sqlite:///{folder}/bench.db"
+    if options.postgres:
+        database_url = create_scratch_database(options.postgres)
+    try:
+        seed(database_url, options.extra)
+        run(database_url, options)
+    finally:
+        if options.postgres:
+            drop_scratch_database(options.postgres, database_url)
+
+
+def run(database_url: str, options: argparse.Namespace) -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     env = {**os.environ, "NEWSROOM_DATABASE_URL": database_url, "NEWSROOM_AUTO_MIGRATE": "false"}
+    if options.no_cache:
+        env["NEWSROOM_RESPONSE_CACHE_ENTRIES"] = "0"
     started = time.perf_counter()
     server = subprocess.Popen(
         [
@@ -197,7 +219,7 @@ def main() -> None:
             except OSError:
                 time.sleep(0.02)
         cold_start_ms = (time.perf_counter() - started) * 1000
-        first_headers, first = get(f"{base}/v1/statements?limit=20")
+        first_headers, _ = get(f"{base}/v1/statements?limit=20")
         deep_url = f"{base}/v1/statements?limit=100"
         for _ in range(options.extra // 100 - 2):  # walk to a deep page
             page = json.loads(get(deep_url)[1])
@@ -227,8 +249,9 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=10)
     kind = "PostgreSQL" if database_url.startswith("postgresql") else "SQLite"
+    cache = "response cache off" if options.no_cache else "response cache on"
     print(
-        f"\n{kind}, {options.extra + 32} statements, uvicorn x{options.workers}, "
+        f"\n{kind}, {options.extra + 32} statements, {cache}, uvicorn x{options.workers}, "
         f"wrk -t1 -c32 -d{options.seconds}s; cold start to first answer: {cold_start_ms:.0f} ms\n"
     )
     print("| scenario | req/s | p50 ms | p99 ms | server CPU µs/req | errors |")
@@ -238,7 +261,6 @@ def main() -> None:
             f"| {r.name} | {r.requests_per_second:,.0f} | {r.p50_ms:.1f} | {r.p99_ms:.1f} | "
             f"{r.cpu_us_per_request:,.0f} | {r.non_2xx_3xx} |"
         )
-    del first
 
 
 if __name__ == "__main__":
