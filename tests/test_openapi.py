@@ -60,3 +60,5 @@ def test_docs_pages_load_nothing_from_other_origins(client: TestClient) -> None:
             assert client.get(asset).status_code == 200, asset
         assert "cdn" not in response.text.lower()
         assert "script-src 'self'" in response.headers["content-security-policy"]
+    # Swagger UI's default validity badge is an image from validator.swagger.io.
+    assert '"validatorUrl": null' in client.get("/docs").text
