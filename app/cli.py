@@ -4,7 +4,7 @@ import click
 import uvicorn
 
 from app.config import get_settings
-from app.db import make_engine, make_sessionmaker
+from app.db import make_engine, make_sessionmaker, utcnow
 from app.schema import migrate as run_migrations
 
 
@@ -30,17 +30,23 @@ def migrate() -> None:
 
 @main.command("demo-data")
 def demo_data() -> None:
-    """Load the demo statements (migrating first). Idempotent: run it as often as you like."""
+    """Load the demo statements and commitments (migrating first).
+
+    Idempotent: run it as often as you like. Progress reports are replayed through the
+    commitment lifecycle rules, as if reported through the API.
+    """
+    from app.demo.commitments import load_demo_commitments
     from app.demo.loader import load_demo_data
 
     engine = make_engine(get_settings())
     try:
         run_migrations(engine)
         with make_sessionmaker(engine).begin() as session:
-            count = load_demo_data(session)
+            statements = load_demo_data(session)
+            commitments = load_demo_commitments(session, today=utcnow().date())
     finally:
         engine.dispose()
-    click.echo(f"{count} demo statements loaded")
+    click.echo(f"{statements} demo statements and {commitments} demo commitments loaded")
 
 
 @main.command()

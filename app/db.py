@@ -2,11 +2,12 @@
 
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import JSON, DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import JSON, DateTime, Engine, Enum, MetaData, create_engine, event
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -50,7 +51,21 @@ class Base(DeclarativeBase):
         dict[str, str]: JSON(),
         dict[str, Any]: JSON(),
         list[dict[str, str]]: JSON(),
+        list[dict[str, Any]]: JSON(),
     }
+
+
+def checked_enum(enum_class: type[StrEnum], name: str) -> Enum:
+    """An enum stored as a CHECK-constrained string rather than a native PostgreSQL enum, so that
+    adding a value later is a plain migration on both databases."""
+    return Enum(
+        enum_class,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        values_callable=lambda members: [member.value for member in members],
+    )
 
 
 def utcnow() -> datetime:

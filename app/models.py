@@ -1,9 +1,18 @@
 """Every domain's tables on one MetaData, for alembic and the model-migration check."""
 
+from app.actors import models as actors_models
 from app.changes import models as changes_models
+from app.commitments import models as commitments_models
 from app.db import Base
 from app.statements import models as statements_models
 from app.taxonomy import models as taxonomy_models
 
 metadata = Base.metadata
-__all__ = ["changes_models", "metadata", "statements_models", "taxonomy_models"]
+__all__ = [
+    "actors_models",
+    "changes_models",
+    "commitments_models",
+    "metadata",
+    "statements_models",
+    "taxonomy_models",
+]

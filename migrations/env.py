@@ -1,12 +1,13 @@
 """Alembic environment: the URL comes from the settings, or a connection handed in by tests."""
 
 from logging.config import fileConfig
+from typing import Any, Literal
 
 from alembic import context
 from sqlalchemy import Connection
 
 from app.config import get_settings
-from app.db import make_engine
+from app.db import UTCDateTime, make_engine
 from app.models import metadata
 
 config = context.config
@@ -14,11 +15,19 @@ if config.config_file_name is not None and config.attributes.get("configure_logg
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 
 
+def _render_item(type_: str, obj: Any, _context: Any) -> str | Literal[False]:
+    """Write plain SQLAlchemy types into scripts: migrations never import the app."""
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
 def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=metadata,
         compare_type=True,
+        render_item=_render_item,
         # SQLite cannot ALTER most things; batch mode rebuilds the table instead.
         render_as_batch=connection.dialect.name == "sqlite",
     )

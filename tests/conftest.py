@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.db import get_session, make_engine
+from app.demo.commitments import load_demo_commitments
 from app.demo.loader import load_demo_data
 from app.main import create_app
 from app.schema import migrate
@@ -105,6 +106,7 @@ def engine(settings: Settings) -> Iterator[Engine]:
     migrate(engine)
     with Session(engine) as session, session.begin():
         load_demo_data(session)
+        load_demo_commitments(session, today=FIXED_NOW.date())
     yield engine
     engine.dispose()
 
@@ -158,11 +160,16 @@ def client(app: FastAPI) -> Iterator[TestClient]:
 
 
 class QueryCounter:
+    """Counts the SQL statements sent, transaction control (BEGIN, SAVEPOINT, ...) aside."""
+
+    CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
+
     def __init__(self) -> None:
         self.count = 0
 
-    def __call__(self, *_args: object) -> None:
-        self.count += 1
+    def __call__(self, _conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if not statement.lstrip().upper().startswith(self.CONTROL):
+            self.count += 1
 
 
 @pytest.fixture

@@ -1,12 +1,22 @@
 """Plain helpers that write rows the way the app stores them."""
 
-from datetime import datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from app.changes import service as changes_service
+from app.commitments.models import ID_PREFIX as COMMITMENT_PREFIX
+from app.commitments.models import (
+    ActorRole,
+    Commitment,
+    CommitmentTranslation,
+    ImplementationStatus,
+    commitment_actors,
+    commitment_places,
+    commitment_terms,
+)
 from app.ids import new_id
 from app.statements.models import (
     ID_PREFIX,
@@ -64,3 +74,56 @@ def make_statement(
     session.flush()
     changes_service.bump(session)
     return statement
+
+
+def make_commitment(
+    session: Session,
+    *,
+    made_on: date,
+    code: str | None = None,
+    due_on: date | None = None,
+    places: tuple[str, ...] = (),
+    terms: tuple[str, ...] = (),
+    actors: tuple[tuple[str, ActorRole], ...] = (),
+    status: PublicationStatus = PublicationStatus.PUBLISHED,
+    langs: tuple[str, ...] = ("en",),
+) -> Commitment:
+    commitment_id = new_id(COMMITMENT_PREFIX)
+    commitment = Commitment(
+        id=commitment_id,
+        code=code or f"TEST-{commitment_id[-8:].upper()}",
+        publication_status=status,
+        published_at=datetime.combine(made_on, time.min, tzinfo=UTC),
+        made_on=made_on,
+        due_on=due_on,
+        status_changed_on=made_on,
+        implementation_status=ImplementationStatus.ANNOUNCED,
+        indicators=[],
+    )
+    session.add(commitment)
+    session.flush()
+    for lang in langs:
+        session.add(
+            CommitmentTranslation(
+                commitment_id=commitment_id,
+                lang=lang,
+                title=f"Test commitment ({lang})",
+                summary="A commitment made by a test.",
+                text="The full text.",
+            )
+        )
+    for table, column, codes in (
+        (commitment_places, "place_code", places),
+        (commitment_terms, "term_code", terms),
+    ):
+        for code_ in codes:
+            session.execute(insert(table).values(commitment_id=commitment_id, **{column: code_}))
+    for actor_id, role in actors:
+        session.execute(
+            insert(commitment_actors).values(
+                commitment_id=commitment_id, actor_id=actor_id, role=role
+            )
+        )
+    session.flush()
+    changes_service.bump(session)
+    return commitment

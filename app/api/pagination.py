@@ -10,13 +10,13 @@ import hmac
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Generic, TypeVar
 from urllib.parse import urlencode
 
 from fastapi import Depends, Query
 from pydantic import BaseModel, Field
-from sqlalchemy import ColumnElement, Select, func, select, tuple_
+from sqlalchemy import ColumnElement, Select, bindparam, func, select, tuple_
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from starlette.requests import Request
 
@@ -71,6 +71,16 @@ def datetime_sort_key(name: str, column: InstrumentedAttribute[Any], descending:
         column=column,
         descending=descending,
         parse=datetime.fromisoformat,
+        dump=lambda value: value.isoformat(),
+    )
+
+
+def date_sort_key(name: str, column: InstrumentedAttribute[Any], descending: bool) -> SortKey:
+    return SortKey(
+        name=name,
+        column=column,
+        descending=descending,
+        parse=date.fromisoformat,
         dump=lambda value: value.isoformat(),
     )
 
@@ -135,6 +145,36 @@ def keyset_after(
     """
     key, position = tuple_(sort.column, id_column), tuple_(value, row_id)
     return key < position if sort.descending else key > position
+
+
+def keyset_template(query: Select[Any], sort: SortKey, id_column: Any, after: bool) -> Select[Any]:
+    """A page of `query` in `sort` order, with the position and size as bound parameters
+    (`after_value`, `after_id`, `limit`), so the statement can be built once and reused."""
+    if after:
+        position = tuple_(bindparam("after_value", type_=sort.column.type), bindparam("after_id"))
+        key = tuple_(sort.column, id_column)
+        query = query.where(key < position if sort.descending else key > position)
+    return query.order_by(*keyset_order(sort, id_column)).limit(bindparam("limit"))
+
+
+def keyset_params(page: "PageRequest", sort: SortKey) -> dict[str, Any]:
+    """The bound parameters `keyset_template` expects for this page."""
+    params: dict[str, Any] = {"limit": page.limit + 1}
+    after = page.start_after(sort)
+    if after is not None:
+        params["after_value"], params["after_id"] = after
+    return params
+
+
+def cut_page(
+    rows: Sequence[Any], page: "PageRequest", sort: SortKey
+) -> tuple[list[Any], str | None]:
+    """Drop the probe row of a `limit + 1` fetch and make the next cursor from the last row."""
+    kept, has_more = trim_page(rows, page.limit)
+    if not has_more:
+        return kept, None
+    last = kept[-1]
+    return kept, page.codec.encode(sort, getattr(last, sort.column.key), last.id)
 
 
 def next_page_url(request: Request, cursor: str, base_url: str | None) -> str:

@@ -230,3 +230,16 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {
         status: {"model": Problem, "description": HTTPStatus(status).phrase} for status in statuses
     }
+
+
+class Conflict(ProblemError):
+    status = 409
+    slug = "conflict"
+    title = "Conflict with the resource's current state"
+
+
+PROBLEM_TYPES[Conflict.slug] = (
+    Conflict.title,
+    "The request is valid but the resource's current state does not allow it, e.g. a status "
+    "change out of a terminal status. `detail` says which rule refused it.",
+)

@@ -13,7 +13,17 @@ from app.api.cache import CacheEntry, ResponseCache
 from app.api.conditional import CachePolicy, Rendered, render, send
 from app.api.language import Language
 from app.api.pagination import Page, page_links
+from app.api.problems import problem_responses
 from app.config import Settings
+
+NOT_MODIFIED: dict[int | str, dict[str, Any]] = {
+    304: {"description": "Not modified: the `If-None-Match` ETag still matches."}
+}
+
+
+def read_responses(*problem_statuses: int) -> dict[int | str, dict[str, Any]]:
+    """`responses=` for a public read route: the 304 and its documented problems."""
+    return {**NOT_MODIFIED, **problem_responses(*problem_statuses)}
 
 
 @dataclass(frozen=True)

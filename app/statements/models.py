@@ -3,12 +3,14 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, Enum, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.db import Base, utcnow
+from app.db import Base, checked_enum, utcnow
+from app.publication import PublicationStatus
 
 ID_PREFIX = "stm"
+__all__ = ["ID_PREFIX", "PublicationStatus", "Statement", "StatementTranslation", "StatementType"]
 
 
 class StatementType(StrEnum):
@@ -17,25 +19,6 @@ class StatementType(StrEnum):
     NEWS = "news"
     SPEECH = "speech"
     JOINT_STATEMENT = "joint_statement"
-
-
-class PublicationStatus(StrEnum):
-    DRAFT = "draft"
-    PUBLISHED = "published"
-    WITHDRAWN = "withdrawn"
-
-
-def _enum(enum_class: type[StrEnum], name: str) -> Enum:
-    # Stored as checked strings rather than native PostgreSQL enums: adding a value later is
-    # then a plain migration on both databases.
-    return Enum(
-        enum_class,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=32,
-        values_callable=lambda members: [member.value for member in members],
-    )
 
 
 statement_places = Table(
@@ -66,9 +49,9 @@ class Statement(Base):
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    type: Mapped[StatementType] = mapped_column(_enum(StatementType, "statement_type"))
+    type: Mapped[StatementType] = mapped_column(checked_enum(StatementType, "statement_type"))
     publication_status: Mapped[PublicationStatus] = mapped_column(
-        _enum(PublicationStatus, "publication_status"), default=PublicationStatus.DRAFT
+        checked_enum(PublicationStatus, "publication_status"), default=PublicationStatus.DRAFT
     )
     # The public date; a published statement whose date is still ahead is scheduled.
     published_at: Mapped[datetime | None]

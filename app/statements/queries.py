@@ -18,10 +18,10 @@ from sqlalchemy import (
     func,
     literal,
     select,
-    tuple_,
     union_all,
 )
 
+from app.api.pagination import SortKey, keyset_template
 from app.statements.models import (
     PublicationStatus,
     Statement,
@@ -33,10 +33,6 @@ from app.statements.models import (
 from app.taxonomy import service as taxonomy_service
 
 AnySelect = Select[*tuple[Any, ...]]
-SORT_COLUMNS = {
-    "published_at": Statement.published_at,
-    "updated_at": Statement.updated_at,
-}
 SUMMARY_COLUMNS = (
     Statement.id,
     Statement.type,
@@ -117,17 +113,9 @@ def matching(shape: ListShape) -> AnySelect:
 
 
 @lru_cache(maxsize=512)
-def page(shape: ListShape, after: bool) -> AnySelect:
-    """One keyset page: `limit` rows after (`after_value`, `after_id`) in the shape's order."""
-    column = SORT_COLUMNS[shape.sort.lstrip("-")]
-    descending = shape.sort.startswith("-")
-    query = matching(shape)
-    if after:
-        key = tuple_(column, Statement.id)
-        position = tuple_(bindparam("after_value", type_=column.type), bindparam("after_id"))
-        query = query.where(key < position if descending else key > position)
-    order = (column.desc(), Statement.id.desc()) if descending else (column, Statement.id)
-    return query.order_by(*order).limit(bindparam("limit"))
+def page(shape: ListShape, sort: SortKey, after: bool) -> AnySelect:
+    """One keyset page of the shape's matches (see pagination.keyset_template)."""
+    return keyset_template(matching(shape), sort, Statement.id, after)
 
 
 @lru_cache(maxsize=256)

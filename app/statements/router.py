@@ -1,32 +1,30 @@
 """Read endpoints for statements."""
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request
 from starlette.responses import Response
 
-from app.api.language import LanguageDep
+from app.api.language import Language, LanguageDep
 from app.api.pagination import Page, PageDep
-from app.api.problems import problem_responses
-from app.api.responses import Fresh, public_response
+from app.api.responses import Fresh, public_response, read_responses
 from app.changes.dependencies import ContentVersionDep
+from app.commitments import service as commitments_service
 from app.db import SessionDep
 from app.statements import service
 from app.statements.models import StatementType
 from app.statements.schemas import StatementDetail, StatementSort, StatementSummary
+from app.taxonomy.params import PlaceFilter, TermFilter
 
 router = APIRouter(prefix="/statements", tags=["statements"])
-NOT_MODIFIED: dict[int | str, dict[str, Any]] = {
-    304: {"description": "Not modified: the `If-None-Match` ETag still matches."}
-}
 
 
 @router.get(
     "",
     response_model=Page[StatementSummary],
     summary="List published statements",
-    responses={**NOT_MODIFIED, **problem_responses(400, 422)},
+    responses=read_responses(400, 422),
 )
 async def list_statements(
     request: Request,
@@ -46,23 +44,8 @@ async def list_statements(
             examples=["counter-trafficking"],
         ),
     ] = None,
-    place: Annotated[
-        list[str] | None,
-        Query(
-            max_length=20,
-            description="Alpha-3 or M49 codes; a region matches every place inside it.",
-            examples=["019"],
-        ),
-    ] = None,
-    term: Annotated[
-        list[str] | None,
-        Query(
-            max_length=20,
-            description="Framework term codes; a term matches its sub-terms (`sdg:10` covers "
-            "`sdg:10.7`).",
-            examples=["gcm:21"],
-        ),
-    ] = None,
+    place: PlaceFilter = None,
+    term: TermFilter = None,
     published_from: Annotated[
         date | None, Query(description="Published on or after this day (UTC).")
     ] = None,
@@ -107,7 +90,7 @@ async def list_statements(
     "/{id_or_slug}",
     response_model=StatementDetail,
     summary="Get a statement",
-    responses={**NOT_MODIFIED, **problem_responses(404, 422)},
+    responses=read_responses(404, 422),
 )
 async def get_statement(
     request: Request,
@@ -122,6 +105,10 @@ async def get_statement(
             examples=["iom-statement-los-angeles-declaration-migration-and-protection"],
         ),
     ],
+    include: Annotated[
+        list[Literal["commitments"]] | None,
+        Query(description="Embed related resources: `commitments` (one extra query pair)."),
+    ] = None,
 ) -> Response:
     """One published statement with its body paragraphs.
 
@@ -129,12 +116,18 @@ async def get_statement(
     its own language, and an id serves the `Accept-Language` choice.
     """
     now = request.app.state.clock()
-    return public_response(
-        request,
-        version=version,
-        now=now,
-        language=language,
-        compute=lambda: Fresh(
-            *service.get_statement(session, id_or_slug=id_or_slug, language=language, now=now)
-        ),
-    )
+
+    def compute() -> Fresh:
+        detail, last_modified = service.get_statement(
+            session, id_or_slug=id_or_slug, language=language, now=now
+        )
+        if include and "commitments" in include:
+            detail.commitments = commitments_service.refs_for_statement(
+                session,
+                statement_id=detail.id,
+                language=Language(detail.lang, language.default, explicit=True),
+                now=now,
+            )
+        return Fresh(detail, last_modified)
+
+    return public_response(request, version=version, now=now, language=language, compute=compute)

@@ -6,6 +6,7 @@ from typing import Literal
 from pydantic import ConfigDict, Field, JsonValue
 
 from app.api.schemas import Localized, Schema
+from app.commitments.schemas import CommitmentRef
 from app.statements.models import StatementType
 
 StatementSort = Literal["-published_at", "published_at", "-updated_at", "updated_at"]
@@ -93,4 +94,8 @@ class StatementDetail(StatementSummary):
     body: list[Paragraph]
     translations: list[TranslationRef] = Field(
         description="Every language this statement exists in, with its slug there."
+    )
+    commitments: list[CommitmentRef] | None = Field(
+        default=None,
+        description="The commitments made in it, with `include=commitments`; null otherwise.",
     )

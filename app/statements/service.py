@@ -1,7 +1,6 @@
 """Reading statements: visibility, filters, keyset pages and language selection."""
 
 from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -9,7 +8,14 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.api.language import Language
-from app.api.pagination import Page, PageRequest, SortKey, datetime_sort_key
+from app.api.pagination import (
+    Page,
+    PageRequest,
+    SortKey,
+    cut_page,
+    datetime_sort_key,
+    keyset_params,
+)
 from app.api.problems import NotFound
 from app.api.schemas import LanguageFallback
 from app.statements import queries
@@ -24,7 +30,7 @@ from app.statements.schemas import (
     TranslationRef,
 )
 from app.taxonomy import service as taxonomy_service
-from app.taxonomy.models import FrameworkTerm, Place, Topic
+from app.taxonomy.models import Topic
 
 # Cursor codecs per public sort name; the SQL for each order lives in queries.page().
 SORTS: dict[str, SortKey] = {
@@ -59,13 +65,9 @@ def _shape_and_params(
         taxonomy_service.require_known(session, Topic.slug, filters.topics, parameter="topic")
         params["topics"] = filters.topics
     if filters.places:
-        codes = [taxonomy_service.canonical_place_code(code) for code in filters.places]
-        taxonomy_service.require_known(session, Place.code, codes, parameter="place")
-        params["places"] = codes
+        params["places"] = taxonomy_service.known_place_codes(session, filters.places)
     if filters.terms:
-        codes = [code.lower() for code in filters.terms]
-        taxonomy_service.require_known(session, FrameworkTerm.code, codes, parameter="term")
-        params["terms"] = codes
+        params["terms"] = taxonomy_service.known_term_codes(session, filters.terms)
     if filters.published_from is not None:
         params["published_from"] = datetime.combine(filters.published_from, time.min, tzinfo=UTC)
     if filters.published_to is not None:
@@ -141,17 +143,14 @@ def list_statements(
 ) -> tuple[Page[StatementSummary], datetime | None]:
     shape, params = _shape_and_params(session, filters, sort, now)
     sort_key = SORTS[sort]
-    after = page.start_after(sort_key)
-    if after is not None:
-        params["after_value"], params["after_id"] = after
-    rows: Sequence[Any] = session.execute(
-        queries.page(shape, after is not None), {**params, "limit": page.limit + 1}
-    ).all()
-    next_cursor = None
-    if len(rows) > page.limit:
-        rows = rows[: page.limit]
-        last = rows[-1]
-        next_cursor = page.codec.encode(sort_key, getattr(last, sort.lstrip("-")), last.id)
+    after = page.cursor is not None
+    rows, next_cursor = cut_page(
+        session.execute(
+            queries.page(shape, sort_key, after), {**params, **keyset_params(page, sort_key)}
+        ).all(),
+        page,
+        sort_key,
+    )
     ids = [row.id for row in rows]
     texts: dict[str, dict[str, Any]] = defaultdict(dict)
     if ids:
@@ -175,28 +174,38 @@ def next_go_live(session: Session, now: datetime) -> datetime | None:
     return upcoming
 
 
+def _find_public(
+    session: Session, id_or_slug: str, preferred_lang: str, now: datetime
+) -> tuple[Any, str | None]:
+    """The public statement's row, and the language of the slug it was found by (if any)."""
+    candidates = [(id_or_slug, None)]
+    if not id_or_slug.startswith(f"{ID_PREFIX}_"):  # slugs never contain "_", ids always do
+        matches = sorted(
+            session.execute(queries.BY_SLUG, {"slug": id_or_slug}).all(),
+            key=lambda m: m.lang != preferred_lang,
+        )
+        candidates = [(m.statement_id, m.lang) for m in matches]
+    for candidate, slug_lang in candidates:
+        # Rows of ad-hoc column selects: their attributes are the selected column names.
+        row: Any = session.execute(queries.PUBLIC_BY_ID, {"id": candidate, "now": now}).first()
+        if row is not None:
+            return row, slug_lang
+    raise NotFound("No published statement has this id or slug.")
+
+
+def public_statement_id(session: Session, *, id_or_slug: str, now: datetime) -> str:
+    """The id of the public statement with this id or slug; 404 otherwise."""
+    row, _ = _find_public(session, id_or_slug, "", now)
+    return str(row.id)
+
+
 def get_statement(
     session: Session, *, id_or_slug: str, language: Language, now: datetime
 ) -> tuple[StatementDetail, datetime]:
     """By id, or by a slug in any language; without `?lang`, a slug picks its own language."""
-    candidates = [id_or_slug]
-    if not id_or_slug.startswith(f"{ID_PREFIX}_"):  # slugs never contain "_", ids always do
-        matches = sorted(
-            session.execute(queries.BY_SLUG, {"slug": id_or_slug}).all(),
-            key=lambda m: m.lang != language.requested,
-        )
-        candidates = [m.statement_id for m in matches]
-        slug_langs = {m.statement_id: m.lang for m in matches}
-    # Rows of ad-hoc column selects: their attributes are the selected column names.
-    row: Any = None
-    for candidate in candidates:
-        row = session.execute(queries.PUBLIC_BY_ID, {"id": candidate, "now": now}).first()
-        if row is not None:
-            break
-    if row is None:
-        raise NotFound("No published statement has this id or slug.")
-    if row.id != id_or_slug and not language.explicit:
-        language = Language(requested=slug_langs[row.id], default=language.default, explicit=False)
+    row, slug_lang = _find_public(session, id_or_slug, language.requested, now)
+    if slug_lang is not None and not language.explicit:
+        language = Language(requested=slug_lang, default=language.default, explicit=False)
     translations: dict[str, StatementTranslation] = {
         t.lang: t for t in session.scalars(queries.FULL_TEXTS, {"id": row.id})
     }

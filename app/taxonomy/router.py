@@ -1,6 +1,6 @@
 """Read endpoints for places, topics, frameworks and framework terms."""
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
 from starlette.responses import Response
@@ -8,7 +8,7 @@ from starlette.responses import Response
 from app.api.language import LanguageDep
 from app.api.pagination import Page, PageDep
 from app.api.problems import problem_responses
-from app.api.responses import Fresh, public_response
+from app.api.responses import Fresh, public_response, read_responses
 from app.changes.dependencies import ContentVersionDep
 from app.db import SessionDep
 from app.taxonomy import service
@@ -23,11 +23,8 @@ from app.taxonomy.schemas import (
 )
 
 router = APIRouter(tags=["taxonomies"])
-NOT_MODIFIED: dict[int | str, dict[str, Any]] = {
-    304: {"description": "Not modified: the `If-None-Match` ETag still matches."}
-}
-LIST_ERRORS: dict[int | str, dict[str, Any]] = {**NOT_MODIFIED, **problem_responses(400, 422)}
-ITEM_ERRORS: dict[int | str, dict[str, Any]] = {**NOT_MODIFIED, **problem_responses(404, 422)}
+LIST_ERRORS = read_responses(400, 422)
+ITEM_ERRORS = read_responses(404, 422)
 
 
 @router.get(

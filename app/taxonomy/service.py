@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BindParameter, Select, select
+from sqlalchemy import BindParameter, Select, distinct, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from app.api.language import Language
@@ -81,6 +81,20 @@ def require_known(
                 )
             ],
         )
+
+
+def known_place_codes(session: Session, codes: list[str]) -> list[str]:
+    """Canonical place codes for a `place` filter; 422 if one names no place."""
+    canonical = [canonical_place_code(code) for code in codes]
+    require_known(session, Place.code, canonical, parameter="place")
+    return canonical
+
+
+def known_term_codes(session: Session, codes: list[str]) -> list[str]:
+    """Canonical term codes for a `term` filter; 422 if one names no term."""
+    canonical = [code.lower() for code in codes]
+    require_known(session, FrameworkTerm.code, canonical, parameter="term")
+    return canonical
 
 
 def _catalogue(parameter: str) -> str:
@@ -329,3 +343,33 @@ def get_term(session: Session, *, code: str, language: Language) -> tuple[TermDe
         {**_term_read(term, language), "ancestors": ancestors, "children": children}
     )
     return detail, term.updated_at
+
+
+def _rollup(pairs: Select[Any], model: type[Place] | type[FrameworkTerm]) -> Select[Any]:
+    """Distinct items per node, counting each item at its nodes and at all their ancestors.
+
+    `pairs` selects (item_id, code). The counts match what the subtree filters return, so a
+    dashboard's number for a region or a goal equals the length of the filtered list.
+    """
+    base = pairs.cte("pairs")
+    ancestry = (
+        select(base.c.item_id, model.code.label("code"), model.parent_code.label("parent"))
+        .join(model, model.code == base.c.code)
+        .cte("ancestry", recursive=True)
+    )
+    up = aliased(model)
+    ancestry = ancestry.union(
+        select(ancestry.c.item_id, up.code, up.parent_code).join(up, up.code == ancestry.c.parent)
+    )
+    counts = select(ancestry.c.code, func.count(distinct(ancestry.c.item_id)).label("count"))
+    if model is Place:
+        counts = counts.join(Place, Place.code == ancestry.c.code).where(Place.kind == "region")
+    return counts.group_by(ancestry.c.code).order_by(ancestry.c.code)
+
+
+def term_rollup(pairs: Select[Any]) -> Select[Any]:
+    return _rollup(pairs, FrameworkTerm)
+
+
+def region_rollup(pairs: Select[Any]) -> Select[Any]:
+    return _rollup(pairs, Place)

@@ -2,9 +2,13 @@
 
 from collections import Counter
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.actors.models import Actor, ActorType
+from app.changes import service as changes_service
+from app.commitments.models import Commitment, ProgressUpdate
+from app.demo.commitments import load_demo_commitments
 from app.demo.loader import demo_statements, load_demo_data, statement_id_for
 from app.statements.models import Statement, StatementTranslation
 from app.statements.service import is_public
@@ -58,3 +62,42 @@ def test_the_demo_draft_stays_hidden(session: Session) -> None:
     )
     assert session.get(Statement, draft_id) is not None
     assert visible is None
+
+
+def test_loading_commitments_again_changes_nothing(session: Session) -> None:
+    before = dict(session.execute(select(Commitment.id, Commitment.version)).all())
+    updates = session.scalar(select(func.count()).select_from(ProgressUpdate))
+    version = changes_service.current(session)
+    load_demo_commitments(session, today=FIXED_NOW.date())
+    session.expire_all()
+    assert dict(session.execute(select(Commitment.id, Commitment.version)).all()) == before
+    assert session.scalar(select(func.count()).select_from(ProgressUpdate)) == updates
+    assert changes_service.current(session) == version
+
+
+def test_every_lad_endorser_is_an_actor(session: Session) -> None:
+    endorsers = {
+        "ARG",
+        "BRB",
+        "BLZ",
+        "BRA",
+        "CAN",
+        "CHL",
+        "COL",
+        "CRI",
+        "ECU",
+        "SLV",
+        "GTM",
+        "HTI",
+        "HND",
+        "JAM",
+        "MEX",
+        "PAN",
+        "PRY",
+        "PER",
+        "USA",
+        "URY",
+        "GUY",
+    }
+    states = set(session.scalars(select(Actor.iso3).where(Actor.type == ActorType.STATE)))
+    assert endorsers <= states

@@ -1,0 +1,1 @@
+"""Actors: the states, organizations and groups that make commitments or co-issue statements."""

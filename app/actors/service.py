@@ -1,0 +1,84 @@
+"""Reading actors; other domains resolve and name actors through this module."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from app.actors.models import Actor, ActorType
+from app.actors.schemas import ActorRead, ActorRef
+from app.api.language import Language
+from app.api.pagination import Page, PageRequest, count_matching, fetch_page, string_sort_key
+from app.api.problems import FieldError, InvalidParameters, NotFound
+from app.api.schemas import localize_names
+
+SLUG_ORDER = string_sort_key("slug", Actor.slug, descending=False)
+
+
+def _localized(actor: Any, language: Language) -> tuple[dict[str, Any], dict[str, Any]]:
+    name, meta = localize_names(actor.names, language)
+    picked = language.pick(actor.acronyms)
+    fields = {
+        "id": actor.id,
+        "slug": actor.slug,
+        "type": actor.type,
+        "name": name,
+        "acronym": picked[1] if picked else None,
+    }
+    return fields, meta
+
+
+def actor_ref(actor: Any, language: Language) -> tuple[ActorRef, bool]:
+    """The embedded form, and whether its name fell back to another language."""
+    fields, meta = _localized(actor, language)
+    return ActorRef.model_validate(fields), meta["fallback"] is not None
+
+
+def list_actors(
+    session: Session, *, language: Language, page: PageRequest, types: list[ActorType]
+) -> tuple[Page[ActorRead], datetime | None]:
+    statement = select(Actor)
+    if types:
+        statement = statement.where(Actor.type.in_(types))
+    rows, next_cursor = fetch_page(
+        session,
+        statement,
+        sort=SLUG_ORDER,
+        id_column=Actor.slug,
+        page=page,
+        value_of=lambda a: a.slug,
+        id_of=lambda a: a.slug,
+    )
+    total = count_matching(session, statement) if page.include_total else None
+    items = [_read(actor, language) for actor in rows]
+    return (
+        Page[ActorRead](items=items, next_cursor=next_cursor, total=total),
+        max((a.updated_at for a in rows), default=None),
+    )
+
+
+def _read(actor: Actor, language: Language) -> ActorRead:
+    fields, meta = _localized(actor, language)
+    return ActorRead.model_validate({**fields, "iso3": actor.iso3, "url": actor.url, **meta})
+
+
+def get_actor(session: Session, *, key: str, language: Language) -> tuple[ActorRead, datetime]:
+    actor = session.scalar(select(Actor).where(or_(Actor.id == key, Actor.slug == key)))
+    if actor is None:
+        raise NotFound("No actor has this id or slug.")
+    return _read(actor, language), actor.updated_at
+
+
+def resolve_ids(session: Session, keys: list[str], *, parameter: str) -> list[str]:
+    """Actor ids for a list of ids or slugs; 422 naming the parameter if one is unknown."""
+    rows = session.execute(
+        select(Actor.id, Actor.slug).where(or_(Actor.id.in_(keys), Actor.slug.in_(keys)))
+    ).all()
+    known = {row.id for row in rows} | {row.slug for row in rows}
+    if any(key not in known for key in keys):
+        raise InvalidParameters(
+            f"Unknown value(s) for `{parameter}`.",
+            errors=[FieldError(parameter=parameter, detail="Unknown actor; see /v1/actors.")],
+        )
+    return [row.id for row in rows]

@@ -1,0 +1,122 @@
+"""One commitment in full: texts, event, indicators, resources and its progress updates."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.actors import service as actors_service
+from app.actors.models import Actor
+from app.api.language import Language
+from app.api.problems import NotFound
+from app.commitments import queries
+from app.commitments.models import (
+    ID_PREFIX,
+    Commitment,
+    CommitmentTranslation,
+    Event,
+    ProgressUpdate,
+)
+from app.commitments.schemas import (
+    CommitmentDetail,
+    EventRef,
+    Indicator,
+    ProgressUpdateRead,
+    Resources,
+    indicator_fields,
+)
+from app.commitments.service import SUMMARY_FIELDS, pick_text, related, summary_fields
+
+
+def get_commitment(
+    session: Session, *, key: str, language: Language, now: datetime
+) -> tuple[CommitmentDetail, datetime]:
+    """By id or by code (`LAD-2022-IOM-01`, any case), with its progress updates."""
+    column = Commitment.id if key.startswith(f"{ID_PREFIX}_") else Commitment.code
+    value = key if column is Commitment.id else key.upper()
+    row: Any = session.execute(
+        select(
+            *queries.SUMMARY_COLUMNS,
+            Commitment.event_id,
+            Commitment.indicators,
+            Commitment.resources_amount,
+            Commitment.resources_currency,
+        ).where(column == value, queries.is_public(now))
+    ).first()
+    if row is None:
+        raise NotFound("No published commitment has this id or code.")
+    texts = {
+        t.lang: t
+        for t in session.scalars(
+            select(CommitmentTranslation).where(CommitmentTranslation.commitment_id == row.id)
+        )
+    }
+    text, meta = pick_text(texts, language, [*SUMMARY_FIELDS, "text"])
+    actors, fell_back, tags = related(session, [row.id], language)
+    fields = summary_fields(
+        row, text, meta, actors[row.id], row.id in fell_back, tags[row.id], now.date()
+    )
+    detail = CommitmentDetail.model_validate(
+        {
+            **fields,
+            "text": text.text,
+            "event": _event(session, row.event_id, language),
+            "indicators": [_indicator(raw, language) for raw in row.indicators],
+            "resources": (
+                Resources(amount=row.resources_amount, currency=row.resources_currency)
+                if row.resources_amount is not None and row.resources_currency
+                else None
+            ),
+            "progress_updates": _updates(session, row.id, language),
+        }
+    )
+    return detail, row.updated_at
+
+
+def _indicator(raw: dict[str, Any], language: Language) -> Indicator:
+    picked = language.pick(raw.get("names", {}))
+    return Indicator.model_validate(indicator_fields(raw, picked[1] if picked else ""))
+
+
+def _event(session: Session, event_id: str | None, language: Language) -> EventRef | None:
+    if event_id is None:
+        return None
+    event = session.get(Event, event_id)
+    if event is None:
+        return None
+    picked = language.pick(event.names)
+    return EventRef(
+        id=event.id,
+        slug=event.slug,
+        name=picked[1] if picked else event.slug,
+        starts_on=event.starts_on,
+        ends_on=event.ends_on,
+        place=event.place_code,
+    )
+
+
+def _updates(session: Session, commitment_id: str, language: Language) -> list[ProgressUpdateRead]:
+    rows = session.execute(
+        select(ProgressUpdate, Actor)
+        .outerjoin(Actor, Actor.id == ProgressUpdate.reporter_actor_id)
+        .where(ProgressUpdate.commitment_id == commitment_id)
+        .order_by(ProgressUpdate.sequence)
+    ).all()
+    updates = []
+    for update, actor in rows:
+        picked = language.pick(update.narrative)
+        updates.append(
+            ProgressUpdateRead(
+                id=update.id,
+                sequence=update.sequence,
+                reported_on=update.reported_on,
+                reporter=actors_service.actor_ref(actor, language)[0] if actor else None,
+                status_before=update.status_before,
+                status=update.status,
+                narrative=picked[1] if picked else None,
+                narrative_lang=picked[0] if picked else None,
+                evidence=update.evidence,
+            )
+        )
+    return updates

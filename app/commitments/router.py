@@ -1,0 +1,199 @@
+"""Read endpoints for commitments, their dashboard summary, and a statement's commitments."""
+
+from datetime import date, datetime, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from starlette.responses import Response
+
+from app.actors.models import ActorType
+from app.api.language import LanguageDep
+from app.api.pagination import Page, PageDep
+from app.api.responses import Fresh, public_response, read_responses
+from app.changes.dependencies import ContentVersionDep
+from app.commitments import detail, service, summary
+from app.commitments.models import ImplementationStatus, ReportingHealth
+from app.commitments.schemas import (
+    CommitmentDetail,
+    CommitmentSort,
+    CommitmentSummary,
+    CommitmentSummaryCounts,
+)
+from app.db import SessionDep
+from app.statements import service as statements_service
+from app.taxonomy.params import PlaceFilter, TermFilter
+
+router = APIRouter(tags=["commitments"])
+
+
+def next_midnight(now: datetime) -> datetime:
+    """Reporting health follows the date, so a cached answer lasts until midnight UTC at most."""
+    return now.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
+
+
+def commitment_filters(
+    actor: Annotated[
+        list[str] | None,
+        Query(max_length=20, description="Actor ids or slugs (any of them).", examples=["iom"]),
+    ] = None,
+    actor_type: Annotated[
+        list[ActorType] | None, Query(description="Commitments with an actor of these types.")
+    ] = None,
+    status: Annotated[
+        list[ImplementationStatus] | None, Query(description="Implementation statuses.")
+    ] = None,
+    reporting_health: Annotated[
+        list[ReportingHealth] | None,
+        Query(description="current, due (12-24 months without a report), inactive, closed."),
+    ] = None,
+    place: PlaceFilter = None,
+    term: TermFilter = None,
+    statement: Annotated[
+        str | None,
+        Query(max_length=160, description="Made in this statement (id or slug)."),
+    ] = None,
+    made_from: Annotated[date | None, Query(description="Made on or after this day.")] = None,
+    made_to: Annotated[date | None, Query(description="Made on or before this day.")] = None,
+    due_before: Annotated[date | None, Query(description="Due strictly before this day.")] = None,
+) -> service.CommitmentFilters:
+    return service.CommitmentFilters(
+        actors=actor or [],
+        actor_types=actor_type or [],
+        statuses=status or [],
+        health=reporting_health or [],
+        places=place or [],
+        terms=term or [],
+        statement=statement,
+        made_from=made_from,
+        made_to=made_to,
+        due_before=due_before,
+    )
+
+
+FiltersDep = Annotated[service.CommitmentFilters, Depends(commitment_filters)]
+SortQuery = Annotated[CommitmentSort, Query(description="Sort order; `-` means descending.")]
+
+
+def _list(
+    request: Request,
+    session: SessionDep,
+    version: int,
+    language: LanguageDep,
+    page: PageDep,
+    filters: service.CommitmentFilters,
+    sort: CommitmentSort,
+    *,
+    in_path: bool = False,
+) -> Response:
+    now = request.app.state.clock()
+
+    def compute() -> Fresh:
+        if in_path and filters.statement:  # a statement named in the path: 404, not 422
+            statements_service.public_statement_id(session, id_or_slug=filters.statement, now=now)
+        result, last_modified = service.list_commitments(
+            session, filters=filters, sort=sort, language=language, page=page, now=now
+        )
+        upcoming = service.next_go_live(session, now)
+        midnight = next_midnight(now)
+        return Fresh(result, last_modified, min(midnight, upcoming or midnight))
+
+    return public_response(request, version=version, now=now, language=language, compute=compute)
+
+
+@router.get(
+    "/commitments",
+    response_model=Page[CommitmentSummary],
+    summary="List commitments",
+    responses=read_responses(400, 422),
+)
+async def list_commitments(
+    request: Request,
+    session: SessionDep,
+    language: LanguageDep,
+    version: ContentVersionDep,
+    page: PageDep,
+    filters: FiltersDep,
+    sort: SortQuery = "-made_on",
+) -> Response:
+    """Published commitments with their actors, places, framework terms and source.
+
+    Filters combine with AND; repeated values of one filter combine with OR.
+    """
+    return _list(request, session, version, language, page, filters, sort)
+
+
+@router.get(
+    "/commitments/summary",
+    response_model=CommitmentSummaryCounts,
+    summary="Count commitments for dashboards",
+    responses=read_responses(422),
+)
+async def summarize_commitments(
+    request: Request,
+    session: SessionDep,
+    language: LanguageDep,
+    version: ContentVersionDep,
+    filters: FiltersDep,
+) -> Response:
+    """Counts by status, reporting health, actor type, framework term and region, under the
+    same filters as the list: each count equals the length of the list filtered by that value."""
+    now = request.app.state.clock()
+    tomorrow = next_midnight(now)
+    return public_response(
+        request,
+        version=version,
+        now=now,
+        language=language,
+        compute=lambda: Fresh(summary.summarize(session, filters=filters, now=now), None, tomorrow),
+    )
+
+
+@router.get(
+    "/commitments/{id_or_code}",
+    response_model=CommitmentDetail,
+    summary="Get a commitment",
+    responses=read_responses(404, 422),
+)
+async def get_commitment(
+    request: Request,
+    session: SessionDep,
+    language: LanguageDep,
+    version: ContentVersionDep,
+    id_or_code: Annotated[
+        str, Path(max_length=64, description="Id or code.", examples=["LAD-2022-IOM-01"])
+    ],
+) -> Response:
+    """One commitment with its text, indicators, resources and progress updates (oldest first)."""
+    now = request.app.state.clock()
+    tomorrow = next_midnight(now)
+    return public_response(
+        request,
+        version=version,
+        now=now,
+        language=language,
+        compute=lambda: Fresh(
+            *detail.get_commitment(session, key=id_or_code, language=language, now=now),
+            tomorrow,
+        ),
+    )
+
+
+@router.get(
+    "/statements/{id_or_slug}/commitments",
+    response_model=Page[CommitmentSummary],
+    summary="List a statement's commitments",
+    responses=read_responses(400, 404, 422),
+    tags=["statements"],
+)
+async def list_statement_commitments(
+    request: Request,
+    session: SessionDep,
+    language: LanguageDep,
+    version: ContentVersionDep,
+    page: PageDep,
+    id_or_slug: Annotated[str, Path(max_length=160)],
+    sort: SortQuery = "code",
+) -> Response:
+    """The commitments made in one statement, each citing its paragraph and quoting it."""
+    filters = service.CommitmentFilters(statement=id_or_slug)
+    return _list(request, session, version, language, page, filters, sort, in_path=True)

@@ -1,0 +1,278 @@
+"""Reading commitments: filters, keyset pages, language selection and reporting health."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.actors import service as actors_service
+from app.actors.models import ActorType
+from app.api.language import Language
+from app.api.pagination import (
+    Page,
+    PageRequest,
+    SortKey,
+    cut_page,
+    date_sort_key,
+    datetime_sort_key,
+    keyset_params,
+    string_sort_key,
+)
+from app.api.problems import FieldError, InvalidParameters, NotFound
+from app.api.schemas import LanguageFallback
+from app.commitments import queries
+from app.commitments.lifecycle import HealthCutoffs, reporting_health
+from app.commitments.models import (
+    Commitment,
+    ImplementationStatus,
+    ReportingHealth,
+)
+from app.commitments.schemas import (
+    CommitmentActor,
+    CommitmentRef,
+    CommitmentSort,
+    CommitmentSummary,
+    Source,
+)
+from app.statements import service as statements_service
+from app.taxonomy import service as taxonomy_service
+
+SORTS: dict[str, SortKey] = {
+    "-made_on": date_sort_key("-made_on", Commitment.made_on, descending=True),
+    "made_on": date_sort_key("made_on", Commitment.made_on, descending=False),
+    "-updated_at": datetime_sort_key("-updated_at", Commitment.updated_at, descending=True),
+    "updated_at": datetime_sort_key("updated_at", Commitment.updated_at, descending=False),
+    "code": string_sort_key("code", Commitment.code, descending=False),
+}
+SUMMARY_FIELDS = ["title", "summary", "quote"]
+
+
+@dataclass(frozen=True)
+class CommitmentFilters:
+    actors: list[str] = field(default_factory=list)
+    actor_types: list[ActorType] = field(default_factory=list)
+    statuses: list[ImplementationStatus] = field(default_factory=list)
+    health: list[ReportingHealth] = field(default_factory=list)
+    places: list[str] = field(default_factory=list)
+    terms: list[str] = field(default_factory=list)
+    statement: str | None = None
+    made_from: date | None = None
+    made_to: date | None = None
+    due_before: date | None = None
+
+
+def shape_and_params(
+    session: Session, filters: CommitmentFilters, sort: str, now: datetime
+) -> tuple[queries.ListShape, dict[str, Any]]:
+    """Validate filter values and split them into a query shape and its parameters."""
+    params: dict[str, Any] = {"now": now}
+    if filters.actors:
+        params["actors"] = actors_service.resolve_ids(session, filters.actors, parameter="actor")
+    if filters.actor_types:
+        params["actor_types"] = [t.value for t in filters.actor_types]
+    if filters.statuses:
+        params["statuses"] = [s.value for s in filters.statuses]
+    if filters.health:
+        cutoffs = HealthCutoffs.on(now.date())
+        params["due_cut"] = cutoffs.due_on_or_before
+        params["inactive_cut"] = cutoffs.inactive_on_or_before
+    if filters.places:
+        params["places"] = taxonomy_service.known_place_codes(session, filters.places)
+    if filters.terms:
+        params["terms"] = taxonomy_service.known_term_codes(session, filters.terms)
+    if filters.statement is not None:
+        try:
+            params["statement"] = statements_service.public_statement_id(
+                session, id_or_slug=filters.statement, now=now
+            )
+        except NotFound as exc:
+            raise InvalidParameters(
+                "Unknown value for `statement`.",
+                errors=[FieldError(parameter="statement", detail="No published statement.")],
+            ) from exc
+    optional = {
+        "made_from": filters.made_from,
+        "made_to": filters.made_to,
+        "due_before": filters.due_before,
+    }
+    params.update({k: v for k, v in optional.items() if v is not None})
+    shape = queries.ListShape(
+        actors="actors" in params,
+        actor_types="actor_types" in params,
+        statuses="statuses" in params,
+        health=frozenset(filters.health),
+        places="places" in params,
+        terms="terms" in params,
+        statement="statement" in params,
+        made_from="made_from" in params,
+        made_to="made_to" in params,
+        due_before="due_before" in params,
+        sort=sort,
+    )
+    return shape, params
+
+
+def pick_text(
+    texts: dict[str, Any], language: Language, fields: list[str]
+) -> tuple[Any, dict[str, Any]]:
+    picked = language.pick(texts)
+    if picked is None:
+        raise NotFound("This commitment has no translation.")
+    lang, text = picked
+    fallback = None
+    if lang != language.requested:
+        fallback = LanguageFallback(requested_lang=language.requested, fields=list(fields))
+    return text, {"lang": lang, "available_langs": sorted(texts), "fallback": fallback}
+
+
+def related(
+    session: Session, ids: list[str], language: Language
+) -> tuple[dict[str, list[CommitmentActor]], set[str], dict[str, dict[str, list[str]]]]:
+    """Actors (named in the served language) and tags of many commitments: two queries."""
+    actors: dict[str, list[CommitmentActor]] = defaultdict(list)
+    fell_back: set[str] = set()
+    tags: dict[str, dict[str, list[str]]] = {
+        i: {"places": [], "terms": [], "kinds": []} for i in ids
+    }
+    if not ids:
+        return actors, fell_back, tags
+    for row in session.execute(queries.ACTORS, {"ids": ids}):
+        ref, fallen = actors_service.actor_ref(row, language)
+        actors[row.commitment_id].append(
+            CommitmentActor.model_validate({**ref.model_dump(), "role": row.role})
+        )
+        if fallen:
+            fell_back.add(row.commitment_id)
+    for commitment_id, kind, code in session.execute(queries.TAGS, {"ids": ids}):
+        tags[commitment_id][kind].append(code)
+    for entry in tags.values():
+        for codes in entry.values():
+            codes.sort()
+    return actors, fell_back, tags
+
+
+def summary_fields(
+    row: Any,
+    text: Any,
+    meta: dict[str, Any],
+    actors: list[CommitmentActor],
+    actor_fallback: bool,
+    tags: dict[str, list[str]],
+    today: date,
+) -> dict[str, Any]:
+    if actor_fallback:
+        fallback = meta["fallback"] or LanguageFallback(requested_lang=meta["lang"], fields=[])
+        meta = {
+            **meta,
+            "fallback": fallback.model_copy(update={"fields": [*fallback.fields, "actors"]}),
+        }
+    return {
+        "id": row.id,
+        "code": row.code,
+        "title": text.title,
+        "summary": text.summary,
+        "kinds": tags["kinds"],
+        "implementation_status": row.implementation_status,
+        "reporting_health": reporting_health(
+            row.implementation_status, row.last_reported_on, row.made_on, today
+        ),
+        "made_on": row.made_on,
+        "due_on": row.due_on,
+        "due_precision": row.due_precision,
+        "actors": actors,
+        "places": tags["places"],
+        "terms": tags["terms"],
+        "source": Source(
+            statement_id=row.source_statement_id,
+            anchor=row.source_anchor,
+            url=row.source_url,
+            quote=text.quote,
+        ),
+        "last_reported_on": row.last_reported_on,
+        "updated_at": row.updated_at,
+        **meta,
+    }
+
+
+def list_commitments(
+    session: Session,
+    *,
+    filters: CommitmentFilters,
+    sort: CommitmentSort,
+    language: Language,
+    page: PageRequest,
+    now: datetime,
+) -> tuple[Page[CommitmentSummary], datetime | None]:
+    shape, params = shape_and_params(session, filters, sort, now)
+    sort_key = SORTS[sort]
+    after = page.cursor is not None
+    rows, next_cursor = cut_page(
+        session.execute(
+            queries.page(shape, sort_key, after), {**params, **keyset_params(page, sort_key)}
+        ).all(),
+        page,
+        sort_key,
+    )
+    ids = [row.id for row in rows]
+    texts: dict[str, dict[str, Any]] = defaultdict(dict)
+    if ids:
+        for text in session.execute(queries.TEXTS, {"ids": ids}):
+            texts[text.commitment_id][text.lang] = text
+    actors, fell_back, tags = related(session, ids, language)
+    items = []
+    for row in rows:
+        text, meta = pick_text(texts[row.id], language, SUMMARY_FIELDS)
+        fields = summary_fields(
+            row, text, meta, actors[row.id], row.id in fell_back, tags[row.id], now.date()
+        )
+        items.append(CommitmentSummary.model_validate(fields))
+    total = None
+    if page.include_total:
+        total = len(session.execute(queries.matching_ids(shape), params).all())
+    return (
+        Page[CommitmentSummary](items=items, next_cursor=next_cursor, total=total),
+        max((row.updated_at for row in rows), default=None),
+    )
+
+
+def next_go_live(session: Session, now: datetime) -> datetime | None:
+    upcoming: datetime | None = session.scalar(queries.NEXT_GO_LIVE, {"now": now})
+    return upcoming
+
+
+def refs_for_statement(
+    session: Session, *, statement_id: str, language: Language, now: datetime
+) -> list[CommitmentRef]:
+    """The public commitments made in a statement, for embedding: two queries."""
+    rows = session.execute(
+        select(
+            Commitment.id,
+            Commitment.code,
+            Commitment.implementation_status,
+            Commitment.source_anchor,
+        )
+        .where(Commitment.source_statement_id == statement_id, queries.is_public(now))
+        .order_by(Commitment.code)
+    ).all()
+    ids = [row.id for row in rows]
+    texts: dict[str, dict[str, Any]] = defaultdict(dict)
+    if ids:
+        for text in session.execute(queries.TEXTS, {"ids": ids}):
+            texts[text.commitment_id][text.lang] = text
+    refs = []
+    for row in rows:
+        text, _ = pick_text(texts[row.id], language, SUMMARY_FIELDS)
+        refs.append(
+            CommitmentRef(
+                id=row.id,
+                code=row.code,
+                title=text.title,
+                implementation_status=row.implementation_status,
+                anchor=row.source_anchor,
+                quote=text.quote,
+            )
+        )
+    return refs
