@@ -30,13 +30,14 @@ def migrate() -> None:
 
 @main.command("demo-data")
 def demo_data() -> None:
-    """Load the demo statements and commitments (migrating first).
+    """Load the demo statements, commitments and menus (migrating first).
 
     Idempotent: run it as often as you like. Progress reports are replayed through the
     commitment lifecycle rules, as if reported through the API.
     """
     from app.demo.commitments import load_demo_commitments
     from app.demo.loader import load_demo_data
+    from app.demo.navigation import load_demo_navigation
 
     engine = make_engine(get_settings())
     try:
@@ -44,9 +45,12 @@ def demo_data() -> None:
         with make_sessionmaker(engine).begin() as session:
             statements = load_demo_data(session)
             commitments = load_demo_commitments(session, today=utcnow().date())
+            items = load_demo_navigation(session)
     finally:
         engine.dispose()
-    click.echo(f"{statements} demo statements and {commitments} demo commitments loaded")
+    click.echo(
+        f"{statements} demo statements, {commitments} commitments and {items} menu items loaded"
+    )
 
 
 @main.command()

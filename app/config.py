@@ -27,6 +27,11 @@ class Settings(BaseSettings):
     response_cache_entries: int = Field(
         default=4096, ge=0, description="Rendered public responses kept per process (0: none)."
     )
+    statement_path: str = Field(
+        default="/news/{slug}",
+        description="The frontend's path of a statement; menus link statements with it, "
+        "prefixed with /{lang} outside the default language.",
+    )
     public_base_url: str | None = None
     cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
     sql_echo: bool = False

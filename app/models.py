@@ -4,6 +4,7 @@ from app.actors import models as actors_models
 from app.changes import models as changes_models
 from app.commitments import models as commitments_models
 from app.db import Base
+from app.navigation import models as navigation_models
 from app.statements import models as statements_models
 from app.taxonomy import models as taxonomy_models
 
@@ -13,6 +14,7 @@ __all__ = [
     "changes_models",
     "commitments_models",
     "metadata",
+    "navigation_models",
     "statements_models",
     "taxonomy_models",
 ]

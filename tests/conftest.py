@@ -22,6 +22,7 @@ from app.config import Settings
 from app.db import get_session, make_engine
 from app.demo.commitments import load_demo_commitments
 from app.demo.loader import load_demo_data
+from app.demo.navigation import load_demo_navigation
 from app.main import create_app
 from app.schema import migrate
 
@@ -107,6 +108,7 @@ def engine(settings: Settings) -> Iterator[Engine]:
     with Session(engine) as session, session.begin():
         load_demo_data(session)
         load_demo_commitments(session, today=FIXED_NOW.date())
+        load_demo_navigation(session)
     yield engine
     engine.dispose()
 

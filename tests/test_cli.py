@@ -44,7 +44,7 @@ def test_migrate_then_demo_data_twice(fresh_env: dict[str, str]) -> None:
     for _ in range(2):
         loaded = runner.invoke(main, ["demo-data"], env=fresh_env)
         assert loaded.exit_code == 0, loaded.output
-        assert "32 demo statements and" in loaded.output
+        assert "32 demo statements, 23 commitments and 49 menu items loaded" in loaded.output
 
 
 def free_port() -> int:

@@ -13,6 +13,7 @@ from app.api.params import forbid_unknown_query_params
 from app.api.problems import PROBLEM_TYPES, NotFound, ServiceUnavailable, problem_responses
 from app.commitments.router import router as commitments_router
 from app.db import SessionDep
+from app.navigation.router import router as navigation_router
 from app.statements.router import router as statements_router
 from app.taxonomy.router import router as taxonomy_router
 
@@ -20,6 +21,7 @@ v1 = APIRouter(prefix="/v1", dependencies=[Depends(forbid_unknown_query_params)]
 v1.include_router(statements_router)
 v1.include_router(commitments_router)
 v1.include_router(actors_router)
+v1.include_router(navigation_router)
 v1.include_router(taxonomy_router)
 
 meta = APIRouter(dependencies=[Depends(forbid_unknown_query_params)], tags=["operations"])

@@ -165,3 +165,9 @@ BY_SLUG = (
 FULL_TEXTS = select(StatementTranslation).where(
     StatementTranslation.statement_id == bindparam("id")
 )
+
+PUBLIC_SLUGS = (
+    select(Statement.id, StatementTranslation.lang, StatementTranslation.slug)
+    .join(StatementTranslation, StatementTranslation.statement_id == Statement.id)
+    .where(Statement.id.in_(_expanding("ids")), is_public(bindparam("now")))
+)

@@ -223,3 +223,14 @@ def get_statement(
         }
     )
     return detail, row.updated_at
+
+
+def public_slugs(session: Session, ids: list[str], now: datetime) -> dict[str, dict[str, str]]:
+    """`{statement id: {lang: slug}}` for those of `ids` that are public: one query."""
+    slugs: dict[str, dict[str, str]] = defaultdict(dict)
+    if ids:
+        for statement_id, lang, slug in session.execute(
+            queries.PUBLIC_SLUGS, {"ids": ids, "now": now}
+        ):
+            slugs[statement_id][lang] = slug
+    return dict(slugs)

@@ -1,0 +1,1 @@
+"""Navigation: named menus, each an ordered tree of items with translated labels."""

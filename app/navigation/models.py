@@ -1,0 +1,53 @@
+"""Menus and their items."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db import Base, checked_enum, utcnow
+
+ITEM_ID_PREFIX = "nav"
+
+
+class ItemKind(StrEnum):
+    HEADING = "heading"  # a label that groups children, no link of its own
+    ROUTE = "route"  # a page of the frontend, by its path
+    CONTENT = "content"  # a resource of this API (a statement), linked in the reader's language
+    EXTERNAL = "external"  # any other URL
+
+
+class Menu(Base):
+    __tablename__ = "menus"
+
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    names: Mapped[dict[str, str]]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class NavigationItem(Base):
+    __tablename__ = "navigation_items"
+    __table_args__ = (
+        # A whole menu is read at once, in tree order.
+        Index("ix_navigation_items_menu", "menu_key", "parent_id", "position"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    menu_key: Mapped[str] = mapped_column(ForeignKey("menus.key", ondelete="CASCADE"))
+    parent_id: Mapped[str | None] = mapped_column(
+        ForeignKey("navigation_items.id", ondelete="CASCADE"), index=True
+    )
+    # 0, 1, 2 ... among siblings, kept contiguous by the service.
+    position: Mapped[int]
+    kind: Mapped[ItemKind] = mapped_column(checked_enum(ItemKind, "item_kind"))
+    route: Mapped[str | None] = mapped_column(String(300))
+    target_type: Mapped[str | None] = mapped_column(String(32))
+    target_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    url: Mapped[str | None] = mapped_column(String(500))
+    visible: Mapped[bool] = mapped_column(default=True)
+    icon: Mapped[str | None] = mapped_column(String(64))
+    labels: Mapped[dict[str, str]]
+    blurbs: Mapped[dict[str, str]]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -1,0 +1,121 @@
+"""Read endpoints for menus: the list, a whole tree per language, and breadcrumbs."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request
+from starlette.responses import Response
+
+from app.api.language import LanguageDep
+from app.api.pagination import Page, PageDep
+from app.api.responses import Fresh, public_response, read_responses
+from app.changes.dependencies import ContentVersionDep
+from app.config import Settings
+from app.db import SessionDep
+from app.navigation import service
+from app.navigation.schemas import Breadcrumbs, MenuRead, MenuTree
+from app.statements import service as statements_service
+
+router = APIRouter(prefix="/navigation", tags=["navigation"])
+MenuKey = Annotated[str, Path(max_length=32, pattern=r"^[a-z0-9-]+$", examples=["main"])]
+
+
+def _links(request: Request) -> service.Links:
+    settings: Settings = request.app.state.settings
+    return service.Links(
+        default_lang=settings.default_language, statement_path=settings.statement_path
+    )
+
+
+@router.get(
+    "", response_model=Page[MenuRead], summary="List menus", responses=read_responses(400, 422)
+)
+async def list_menus(
+    request: Request,
+    session: SessionDep,
+    language: LanguageDep,
+    version: ContentVersionDep,
+    page: PageDep,
+) -> Response:
+    """The menus a frontend can render, by key (`main`, `footer`, ...)."""
+    return public_response(
+        request,
+        version=version,
+        now=request.app.state.clock(),
+        language=language,
+        compute=lambda: Fresh(*service.list_menus(session, language=language, page=page)),
+    )
+
+
+@router.get(
+    "/{menu}",
+    response_model=MenuTree,
+    summary="Get a whole menu tree",
+    responses=read_responses(404, 422),
+)
+async def get_menu(
+    request: Request,
+    session: SessionDep,
+    language: LanguageDep,
+    version: ContentVersionDep,
+    menu: MenuKey,
+    depth: Annotated[
+        int | None, Query(ge=1, le=10, description="Levels to include; all when omitted.")
+    ] = None,
+) -> Response:
+    """The menu nested in one response, labels in the requested language.
+
+    A label that is not translated is served in the default language and the item says so in
+    `fallback`. A link to a statement carries that statement's URL in the served language; an
+    item whose statement is not published is left out, with its children.
+    """
+    now = request.app.state.clock()
+
+    def compute() -> Fresh:
+        tree, changed = service.get_tree(
+            session, menu_key=menu, language=language, depth=depth, links=_links(request), now=now
+        )
+        return Fresh(tree, changed, statements_service.next_go_live(session, now))
+
+    return public_response(request, version=version, now=now, language=language, compute=compute)
+
+
+@router.get(
+    "/{menu}/breadcrumbs",
+    response_model=Breadcrumbs,
+    summary="Get the breadcrumb trail to a page",
+    responses=read_responses(404, 422),
+)
+async def get_breadcrumbs(
+    request: Request,
+    session: SessionDep,
+    language: LanguageDep,
+    version: ContentVersionDep,
+    menu: MenuKey,
+    path: Annotated[
+        str | None,
+        Query(
+            max_length=300,
+            description="The page's path, with or without a language prefix.",
+            examples=["/our-work/what-we-do"],
+        ),
+    ] = None,
+    item: Annotated[str | None, Query(max_length=32, description="Or the item's id.")] = None,
+) -> Response:
+    """The items from the menu's root down to the page, for a breadcrumb trail."""
+    now = request.app.state.clock()
+    settings: Settings = request.app.state.settings
+
+    def compute() -> Fresh:
+        trail, changed = service.breadcrumbs(
+            session,
+            menu_key=menu,
+            path=path,
+            item_id=item,
+            language=language,
+            links=_links(request),
+            languages=settings.languages,
+            now=now,
+        )
+        return Fresh(trail, changed, statements_service.next_go_live(session, now))
+
+    return public_response(request, version=version, now=now, language=language, compute=compute)
