@@ -11,7 +11,7 @@ from app.api.problems import problem_responses
 from app.api.responses import Fresh, public_response, read_responses
 from app.changes.dependencies import ContentVersionDep
 from app.db import SessionDep
-from app.taxonomy import service
+from app.taxonomy import catalogue as service
 from app.taxonomy.schemas import (
     FrameworkRead,
     PlaceDetail,
