@@ -1,8 +1,14 @@
 """`newsroom`: the operator's command line (serve, migrate, load demo data)."""
 
+from datetime import timedelta
+
 import click
 import uvicorn
 
+from app.api.problems import NotFound
+from app.auth import service as auth_service
+from app.auth.dependencies import key_pepper
+from app.auth.models import Scope
 from app.config import get_settings
 from app.db import make_engine, make_sessionmaker, utcnow
 from app.schema import migrate as run_migrations
@@ -51,6 +57,70 @@ def demo_data() -> None:
     click.echo(
         f"{statements} demo statements, {commitments} commitments and {items} menu items loaded"
     )
+
+
+@main.group()
+def keys() -> None:
+    """Create, list and revoke API keys (the first admin key must come from here)."""
+
+
+@keys.command("create")
+@click.option("--name", required=True, help="Who or what the key is for.")
+@click.option(
+    "--scope",
+    "scopes",
+    multiple=True,
+    required=True,
+    type=click.Choice([s.value for s in Scope]),
+    help="A scope to grant; repeat for several.",
+)
+@click.option("--expires-in-days", type=int, default=None, help="Expire after this many days.")
+def create_key(name: str, scopes: tuple[str, ...], expires_in_days: int | None) -> None:
+    """Create a key and print its token once. Store it now: it cannot be shown again."""
+    settings = get_settings()
+    engine = make_engine(settings)
+    expires_at = utcnow() + timedelta(days=expires_in_days) if expires_in_days else None
+    try:
+        with make_sessionmaker(engine).begin() as session:
+            key, token = auth_service.issue_key(
+                session,
+                pepper=key_pepper(settings),
+                name=name,
+                scopes=[Scope(s) for s in scopes],
+                expires_at=expires_at,
+            )
+            key_id = key.id
+    finally:
+        engine.dispose()
+    click.echo(f"key id: {key_id}\nscopes: {' '.join(sorted(scopes))}\ntoken:  {token}")
+
+
+@keys.command("list")
+def list_keys() -> None:
+    """List keys (id, name, scopes, state); secrets are never stored, so never shown."""
+    engine = make_engine(get_settings())
+    try:
+        with make_sessionmaker(engine).begin() as session:
+            for key in auth_service.list_keys(session):
+                state = "revoked" if key.revoked_at else "active"
+                click.echo(f"{key.id}  {state:8} {key.name}  [{' '.join(key.scopes)}]")
+    finally:
+        engine.dispose()
+
+
+@keys.command("revoke")
+@click.argument("key_id")
+def revoke_key(key_id: str) -> None:
+    """Revoke a key at once."""
+    engine = make_engine(get_settings())
+    try:
+        with make_sessionmaker(engine).begin() as session:
+            auth_service.revoke_key(session, key_id=key_id, now=utcnow())
+    except NotFound as exc:
+        raise click.ClickException(exc.detail) from exc
+    finally:
+        engine.dispose()
+    click.echo(f"revoked {key_id}")
 
 
 @main.command()

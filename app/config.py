@@ -24,6 +24,7 @@ class Settings(BaseSettings):
     secret_key: SecretStr = SecretStr(INSECURE_SECRET)
     cache_max_age: int = Field(default=60, ge=0)
     cache_stale_while_revalidate: int = Field(default=300, ge=0)
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024, description="Largest request body.")
     response_cache_entries: int = Field(
         default=4096, ge=0, description="Rendered public responses kept per process (0: none)."
     )

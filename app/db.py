@@ -52,6 +52,7 @@ class Base(DeclarativeBase):
         dict[str, Any]: JSON(),
         list[dict[str, str]]: JSON(),
         list[dict[str, Any]]: JSON(),
+        list[str]: JSON(),
     }
 
 

@@ -11,7 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi_offline import FastAPIOffline
 
 from app.api.cache import ResponseCache
-from app.api.middleware import RequestContextMiddleware
+from app.api.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from app.api.openapi import install_openapi
 from app.api.pagination import CursorCodec
 from app.api.problems import install_problem_handlers
@@ -66,6 +66,7 @@ def create_app(
     app.include_router(meta)
     install_openapi(app)
 
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware, docs_paths=DOCS_PATHS)
     if settings.cors_origins:
         app.add_middleware(

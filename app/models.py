@@ -1,6 +1,7 @@
 """Every domain's tables on one MetaData, for alembic and the model-migration check."""
 
 from app.actors import models as actors_models
+from app.auth import models as auth_models
 from app.changes import models as changes_models
 from app.commitments import models as commitments_models
 from app.db import Base
@@ -11,6 +12,7 @@ from app.taxonomy import models as taxonomy_models
 metadata = Base.metadata
 __all__ = [
     "actors_models",
+    "auth_models",
     "changes_models",
     "commitments_models",
     "metadata",

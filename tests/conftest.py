@@ -28,6 +28,14 @@ from app.schema import migrate
 
 POSTGRES_ENV = "NEWSROOM_TEST_DATABASE_URL"
 FIXED_NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+# The parts of the settings that do not depend on the database under test.
+TEST_SETTINGS = Settings(
+    environment="test",
+    database_url="sqlite://",
+    languages=("en", "fr", "es"),
+    default_language="en",
+    secret_key=SecretStr("test-secret-key"),
+)
 
 
 class Clock:
@@ -90,13 +98,7 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'suite.db'}"
     else:
         url = create_scratch_database(server)
-    yield Settings(
-        environment="test",
-        database_url=url,
-        languages=("en", "fr", "es"),
-        default_language="en",
-        secret_key=SecretStr("test-secret-key"),
-    )
+    yield TEST_SETTINGS.model_copy(update={"database_url": url})
     if server is not None:
         drop_scratch_database(server, url)
 

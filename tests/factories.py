@@ -6,6 +6,9 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from app.auth import service as auth_service
+from app.auth.dependencies import key_pepper
+from app.auth.models import Scope
 from app.changes import service as changes_service
 from app.commitments.models import ID_PREFIX as COMMITMENT_PREFIX
 from app.commitments.models import (
@@ -28,6 +31,7 @@ from app.statements.models import (
     statement_terms,
     statement_topics,
 )
+from tests.conftest import TEST_SETTINGS
 
 
 def make_statement(
@@ -127,3 +131,11 @@ def make_commitment(
     session.flush()
     changes_service.bump(session)
     return commitment
+
+
+def make_key(session: Session, *scopes: Scope, name: str = "test key") -> dict[str, str]:
+    """Authorization headers for a new key with these scopes."""
+    _, token = auth_service.issue_key(
+        session, pepper=key_pepper(TEST_SETTINGS), name=name, scopes=list(scopes)
+    )
+    return {"Authorization": f"Bearer {token}"}

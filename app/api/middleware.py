@@ -8,8 +8,10 @@ middleware, where the response would lose these headers (research/reliability-se
 import logging
 import re
 import secrets
+from typing import Any
 
 from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.problems import problem_response
@@ -71,3 +73,62 @@ class RequestContextMiddleware:
                 detail="An unexpected error occurred. Quote the request_id when reporting it.",
             )
             await response(scope, receive, send_with_headers)
+
+
+class BodyTooLarge(HTTPException):
+    """Raised from `receive` once a body passes the limit; an HTTPException so that FastAPI's
+    body parsing re-raises it as it is (any other error there becomes a 400)."""
+
+    def __init__(self) -> None:
+        super().__init__(status_code=413)
+
+
+class BodyLimitMiddleware:
+    """Refuses request bodies over `max_bytes` with a 413 problem, chunked ones included:
+    the declared length is checked first, then the bytes actually streamed."""
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = scope.get("state", {}).get("request_id")
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await self._refuse(scope, receive, send, request_id)
+            return
+        received = 0
+        started = False
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise BodyTooLarge()
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except BodyTooLarge:
+            if started:
+                raise
+            await self._refuse(scope, receive, send, request_id)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send, request_id: Any) -> None:
+        response = problem_response(
+            request_id if isinstance(request_id, str) else None,
+            status=413,
+            detail=f"Request bodies are limited to {self.max_bytes} bytes.",
+        )
+        response.headers["Connection"] = "close"
+        await response(scope, receive, send)

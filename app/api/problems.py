@@ -205,6 +205,7 @@ async def _handle_validation(request: Request, exc: Exception) -> Response:
 _ROUTER_DETAILS = {
     404: "No resource exists at this path.",
     405: "This method is not supported on this path; see the Allow header.",
+    413: "The request body is larger than this API accepts.",
 }
 
 
@@ -242,4 +243,27 @@ PROBLEM_TYPES[Conflict.slug] = (
     Conflict.title,
     "The request is valid but the resource's current state does not allow it, e.g. a status "
     "change out of a terminal status. `detail` says which rule refused it.",
+)
+
+
+class Unauthorized(ProblemError):
+    status = 401
+    slug = "unauthorized"
+    title = "Authentication required"
+
+
+class Forbidden(ProblemError):
+    status = 403
+    slug = "forbidden"
+    title = "Not allowed for this API key"
+
+
+PROBLEM_TYPES[Unauthorized.slug] = (
+    Unauthorized.title,
+    "The request needs a valid API key in `Authorization: Bearer <token>`, or the key given is "
+    "malformed, unknown, revoked or expired (the answer does not say which).",
+)
+PROBLEM_TYPES[Forbidden.slug] = (
+    Forbidden.title,
+    "The API key is valid but lacks the scope this request needs; `detail` names it.",
 )

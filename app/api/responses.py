@@ -73,7 +73,14 @@ def public_response(
     language: Language | None,
     compute: Callable[[], Fresh],
 ) -> Response:
-    """Serve from the response cache when the content version still matches, else compute."""
+    """Serve from the response cache when the content version still matches, else compute.
+
+    A request made with an API key is answered fresh and `private, no-store`: shared caches
+    must never keep what a key may see, and the process cache holds public answers only.
+    """
+    if getattr(request.state, "principal", None) is not None:
+        rendered = _render(request, compute(), language)
+        return send(request, rendered, CachePolicy(public=False))
     cache: ResponseCache = request.app.state.response_cache
     key = (str(request.url), language.requested if language else None)
     entry = cache.get(key, version=version, now=now)

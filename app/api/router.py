@@ -11,17 +11,23 @@ from starlette.responses import Response
 from app.actors.router import router as actors_router
 from app.api.params import forbid_unknown_query_params
 from app.api.problems import PROBLEM_TYPES, NotFound, ServiceUnavailable, problem_responses
+from app.auth.dependencies import current_principal
+from app.auth.router import router as keys_router
 from app.commitments.router import router as commitments_router
 from app.db import SessionDep
 from app.navigation.router import router as navigation_router
 from app.statements.router import router as statements_router
 from app.taxonomy.router import router as taxonomy_router
 
-v1 = APIRouter(prefix="/v1", dependencies=[Depends(forbid_unknown_query_params)])
+v1 = APIRouter(
+    prefix="/v1",
+    dependencies=[Depends(forbid_unknown_query_params), Depends(current_principal)],
+)
 v1.include_router(statements_router)
 v1.include_router(commitments_router)
 v1.include_router(actors_router)
 v1.include_router(navigation_router)
+v1.include_router(keys_router)
 v1.include_router(taxonomy_router)
 
 meta = APIRouter(dependencies=[Depends(forbid_unknown_query_params)], tags=["operations"])

@@ -1,0 +1,1 @@
+"""API keys: scoped bearer tokens for editors, partners and administrators."""

@@ -1,0 +1,69 @@
+"""Who is calling, and whether they may: `Authorization: Bearer` tokens and scope checks."""
+
+import hashlib
+import hmac
+from collections.abc import Awaitable, Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from app.api.problems import Forbidden, Unauthorized
+from app.auth.models import Scope
+from app.auth.service import Principal, authenticate
+from app.config import Settings
+from app.db import SessionDep
+
+CHALLENGE = 'Bearer realm="newsroom"'
+INVALID = f'{CHALLENGE}, error="invalid_token"'
+
+
+def key_pepper(settings: Settings) -> bytes:
+    """The server secret API-key hashes are keyed with (rotating it invalidates every key)."""
+    secret = settings.secret_key.get_secret_value().encode()
+    return hmac.new(secret, b"api-keys", hashlib.sha256).digest()
+
+
+async def current_principal(request: Request, session: SessionDep) -> Principal | None:
+    """None for anonymous requests; a 401 for any Authorization header that does not hold a
+    valid key, on every route, so a broken key never silently reads as anonymous."""
+    header = request.headers.get("authorization")
+    if header is None:
+        return None
+    scheme, _, token = header.partition(" ")
+    settings: Settings = request.app.state.settings
+    principal = None
+    if scheme.lower() == "bearer" and token.strip():
+        principal = authenticate(
+            session, pepper=key_pepper(settings), token=token.strip(), now=request.app.state.clock()
+        )
+    if principal is None:
+        raise Unauthorized(
+            "The API key is missing, malformed, unknown, revoked or expired.",
+            headers={"WWW-Authenticate": INVALID},
+        )
+    request.state.principal = principal
+    return principal
+
+
+PrincipalDep = Annotated[Principal | None, Depends(current_principal)]
+
+
+def require(scope: Scope) -> Callable[..., Awaitable[Principal]]:
+    """A dependency that lets through only keys holding `scope`."""
+
+    async def dependency(principal: PrincipalDep) -> Principal:
+        if principal is None:
+            raise Unauthorized(
+                "This request needs an API key.", headers={"WWW-Authenticate": CHALLENGE}
+            )
+        if not principal.can(scope):
+            raise Forbidden(f"This API key lacks the `{scope.value}` scope.")
+        return principal
+
+    dependency.__name__ = f"require_{scope.name.lower()}"
+    return dependency
+
+
+KeysAdmin = Annotated[Principal, Depends(require(Scope.KEYS_ADMIN))]
+StatementsWriter = Annotated[Principal, Depends(require(Scope.STATEMENTS_WRITE))]
+Publisher = Annotated[Principal, Depends(require(Scope.CONTENT_PUBLISH))]

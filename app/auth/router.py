@@ -1,0 +1,79 @@
+"""Key administration (scope `keys:admin`); the first admin key comes from the CLI."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
+from starlette.responses import Response
+
+from app.api.problems import problem_responses
+from app.auth import service
+from app.auth.dependencies import KeysAdmin, key_pepper
+from app.auth.models import TOKEN_PREFIX, ApiKey
+from app.auth.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyRead
+from app.db import SessionDep
+
+router = APIRouter(prefix="/keys", tags=["keys"])
+ADMIN_ERRORS = problem_responses(401, 403)
+
+
+def key_read(key: ApiKey) -> ApiKeyRead:
+    return ApiKeyRead.model_validate(
+        {
+            "id": key.id,
+            "prefix": f"{TOKEN_PREFIX}_{key.id}",
+            "name": key.name,
+            "scopes": key.scopes,
+            "created_at": key.created_at,
+            "expires_at": key.expires_at,
+            "revoked_at": key.revoked_at,
+            "last_used_at": key.last_used_at,
+        }
+    )
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=ApiKeyCreated,
+    summary="Create an API key",
+    responses=problem_responses(401, 403, 413, 422),
+)
+async def create_key(
+    request: Request, response: Response, session: SessionDep, admin: KeysAdmin, body: ApiKeyCreate
+) -> ApiKeyCreated:
+    """A new key with the given scopes. Its token is in this response only."""
+    key, token = service.issue_key(
+        session,
+        pepper=key_pepper(request.app.state.settings),
+        name=body.name,
+        scopes=body.scopes,
+        expires_at=body.expires_at,
+        created_by=admin.key_id,
+    )
+    response.headers["Location"] = f"/v1/keys/{key.id}"
+    response.headers["Cache-Control"] = "no-store"
+    return ApiKeyCreated.model_validate({**key_read(key).model_dump(), "token": token})
+
+
+@router.get("", response_model=list[ApiKeyRead], summary="List API keys", responses=ADMIN_ERRORS)
+async def list_keys(response: Response, session: SessionDep, admin: KeysAdmin) -> list[ApiKeyRead]:
+    """Every key, revoked ones included, without secrets."""
+    response.headers["Cache-Control"] = "private, no-store"
+    return [key_read(key) for key in service.list_keys(session)]
+
+
+@router.delete(
+    "/{key_id}",
+    status_code=204,
+    summary="Revoke an API key",
+    responses=problem_responses(401, 403, 404),
+)
+async def revoke_key(
+    request: Request,
+    session: SessionDep,
+    admin: KeysAdmin,
+    key_id: Annotated[str, Path(max_length=32)],
+) -> Response:
+    """The key stops working at once; it stays listed as revoked."""
+    service.revoke_key(session, key_id=key_id, now=request.app.state.clock())
+    return Response(status_code=204, headers={"Cache-Control": "no-store"})

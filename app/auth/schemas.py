@@ -1,0 +1,54 @@
+"""Shapes of API keys as administrators see them (never with a secret, but once)."""
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.api.schemas import Schema
+from app.auth.models import Scope
+
+
+class ApiKeyCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"name": "Partner: ReliefWeb mirror", "scopes": ["content:preview"]}]
+        },
+    )
+
+    name: str = Field(min_length=1, max_length=100)
+    scopes: list[Scope] = Field(min_length=1, max_length=len(Scope))
+    expires_at: datetime | None = None
+
+
+class ApiKeyRead(Schema):
+    model_config = ConfigDict(
+        from_attributes=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "01j0c3d2e8f7g6h5j4k3m2n1p0",
+                    "prefix": "nwsk_01j0c3d2e8f7g6h5j4k3m2n1p0",
+                    "name": "Editorial tool",
+                    "scopes": ["statements:write", "content:publish"],
+                    "created_at": "2026-11-27T10:00:00Z",
+                    "expires_at": None,
+                    "revoked_at": None,
+                    "last_used_at": None,
+                }
+            ]
+        },
+    )
+
+    id: str
+    prefix: str = Field(description="The token's visible start, to recognize it in a vault.")
+    name: str
+    scopes: list[str]
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+
+
+class ApiKeyCreated(ApiKeyRead):
+    token: str = Field(description="The secret token. Shown this once; store it now.")

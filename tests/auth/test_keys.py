@@ -1,0 +1,170 @@
+"""API keys: issued once, stored hashed, scoped, revocable; every write route needs one."""
+
+import re
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from fastapi.testclient import TestClient
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from app.auth.models import ApiKey, Scope
+from app.cli import main
+from app.config import Settings, get_settings
+from app.db import make_engine
+from tests.conftest import FIXED_NOW
+from tests.factories import make_key
+
+ADMIN = (Scope.KEYS_ADMIN,)
+
+
+def test_admin_creates_a_key_whose_token_is_shown_once(
+    client: TestClient, session: Session
+) -> None:
+    admin = make_key(session, *ADMIN)
+    created = client.post(
+        "/v1/keys", json={"name": "Partner", "scopes": ["content:preview"]}, headers=admin
+    )
+    assert created.status_code == 201
+    body = created.json()
+    token = body["token"]
+    assert token.startswith(f"{body['prefix']}_")
+    assert created.headers["location"] == f"/v1/keys/{body['id']}"
+    listed = client.get("/v1/keys", headers=admin).json()
+    assert body["id"] in {k["id"] for k in listed}
+    assert all("token" not in k for k in listed)
+    stored = session.get(ApiKey, body["id"])
+    assert stored is not None
+    assert token.split("_")[-1] not in repr(stored.__dict__)
+    assert stored.secret_hash != token
+
+
+def test_missing_key_is_401_with_a_challenge(client: TestClient) -> None:
+    response = client.post("/v1/keys", json={"name": "x", "scopes": ["keys:admin"]})
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"].startswith("Bearer")
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+def problem_without_id(response: Any) -> dict[str, Any]:
+    body: dict[str, Any] = response.json()
+    body.pop("request_id")
+    return body
+
+
+def test_every_bad_key_gets_the_same_401(client: TestClient, session: Session) -> None:
+    good = make_key(session, *ADMIN)["Authorization"].removeprefix("Bearer ")
+    key_id = good.split("_")[1]
+    revoked = make_key(session, *ADMIN)["Authorization"].removeprefix("Bearer ")
+    client.delete(f"/v1/keys/{revoked.split('_')[1]}", headers={"Authorization": f"Bearer {good}"})
+    bad_tokens = [
+        "garbage",
+        "nwsk_",
+        f"nwsk_{key_id}_wrong-secret",
+        f"nwsk_unknownkeyid_{good.split('_')[-1]}",
+        revoked,
+    ]
+    bodies = []
+    for token in bad_tokens:
+        response = client.get("/v1/keys", headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 401, token
+        assert 'error="invalid_token"' in response.headers["www-authenticate"]
+        bodies.append(problem_without_id(response))
+    assert all(body == bodies[0] for body in bodies)
+    basic = client.get("/v1/keys", headers={"Authorization": "Basic dXNlcjpwYXNz"})
+    assert basic.status_code == 401
+
+
+def test_expired_key_is_refused(client: TestClient, session: Session) -> None:
+    headers = make_key(session, *ADMIN)
+    key_id = headers["Authorization"].split("_")[1]
+    key = session.get(ApiKey, key_id)
+    assert key is not None
+    key.expires_at = FIXED_NOW - timedelta(seconds=1)
+    session.flush()
+    assert client.get("/v1/keys", headers=headers).status_code == 401
+
+
+def test_wrong_scope_is_403(client: TestClient, session: Session) -> None:
+    partner = make_key(session, Scope.CONTENT_PREVIEW)
+    response = client.get("/v1/keys", headers=partner)
+    assert response.status_code == 403
+    assert "keys:admin" in response.json()["detail"]
+
+
+def test_a_bad_key_is_refused_on_public_reads_too(client: TestClient) -> None:
+    response = client.get("/v1/statements", headers={"Authorization": "Bearer nope"})
+    assert response.status_code == 401
+
+
+def test_keyed_reads_are_private(client: TestClient, session: Session) -> None:
+    partner = make_key(session, Scope.CONTENT_PREVIEW)
+    response = client.get("/v1/statements?limit=2", headers=partner)
+    assert response.status_code == 200
+    assert response.headers["cache-control"] == "private, no-store"
+    anonymous = client.get("/v1/statements?limit=2")
+    assert anonymous.headers["cache-control"].startswith("public")
+
+
+def test_last_use_is_recorded(client: TestClient, session: Session) -> None:
+    headers = make_key(session, *ADMIN)
+    client.get("/v1/keys", headers=headers)
+    key = session.get(ApiKey, headers["Authorization"].split("_")[1])
+    assert key is not None
+    assert key.last_used_at == FIXED_NOW
+
+
+def test_every_write_route_refuses_a_request_without_a_key(client: TestClient) -> None:
+    """Walks the whole API: a new write route without authentication fails here."""
+    document = client.get("/openapi.json").json()
+    walked = 0
+    for path, item in document["paths"].items():
+        concrete = re.sub(r"\{[^}]+\}", "x", path)
+        for method in item:
+            if method in ("get", "head", "options"):
+                continue
+            response = client.request(method.upper(), concrete, json={})
+            assert response.status_code == 401, f"{method.upper()} {path}"
+            assert response.headers["content-type"] == "application/problem+json"
+            walked += 1
+    assert walked >= 2
+
+
+@pytest.fixture
+def cli_env(settings: Any) -> dict[str, str]:
+    return {
+        "NEWSROOM_DATABASE_URL": settings.database_url,
+        "NEWSROOM_SECRET_KEY": "test-secret-key",
+        "NEWSROOM_ENVIRONMENT": "test",
+    }
+
+
+def test_cli_creates_the_first_admin_key(
+    client: TestClient, session: Session, cli_env: dict[str, str]
+) -> None:
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(
+            main, ["keys", "create", "--name", "first admin", "--scope", "keys:admin"], env=cli_env
+        )
+        assert result.exit_code == 0, result.output
+        token = re.search(r"token:\s+(\S+)", result.output)
+        assert token is not None
+        key_id = token.group(1).split("_")[1]
+        listed = CliRunner().invoke(main, ["keys", "list"], env=cli_env)
+        assert key_id in listed.output
+        revoked = CliRunner().invoke(main, ["keys", "revoke", key_id], env=cli_env)
+        assert revoked.exit_code == 0
+        unknown = CliRunner().invoke(main, ["keys", "revoke", "nope"], env=cli_env)
+        assert unknown.exit_code != 0
+        assert "No API key" in unknown.output
+    finally:
+        get_settings.cache_clear()
+        # The CLI committed outside the test's transaction: remove what it made.
+        engine = make_engine(Settings(database_url=cli_env["NEWSROOM_DATABASE_URL"]))
+        with engine.begin() as connection:
+            connection.execute(delete(ApiKey).where(ApiKey.name == "first admin"))
+        engine.dispose()
+    assert session.scalars(select(ApiKey).where(ApiKey.name == "first admin")).all() == []
