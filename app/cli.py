@@ -44,12 +44,14 @@ def demo_data() -> None:
     from app.demo.commitments import load_demo_commitments
     from app.demo.loader import load_demo_data
     from app.demo.navigation import load_demo_navigation
+    from app.statements.editing import record_due_go_lives
 
     engine = make_engine(get_settings())
     try:
         run_migrations(engine)
         with make_sessionmaker(engine).begin() as session:
             statements = load_demo_data(session)
+            record_due_go_lives(session, utcnow())  # announce them in the change log
             commitments = load_demo_commitments(session, today=utcnow().date())
             items = load_demo_navigation(session)
     finally:

@@ -1,7 +1,9 @@
 """Assembles the application. Nothing imports this module; `app` is what uvicorn serves."""
 
+import asyncio
 import hashlib
 import hmac
+import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -18,6 +20,7 @@ from app.api.problems import install_problem_handlers
 from app.api.router import meta, v1
 from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker, utcnow
+from app.statements.editing import record_due_go_lives
 
 DESCRIPTION = """
 Statements, the commitments made in them and the website's navigation, for frontends,
@@ -31,6 +34,23 @@ which language it was served in and what fell back.
 DOCS_PATHS = ("/docs", "/redoc", "/static-offline-docs")
 
 
+GO_LIVE_INTERVAL_SECONDS = 15.0
+logger = logging.getLogger("app.scheduler")
+
+
+async def announce_go_lives(app: FastAPI) -> None:
+    """Puts scheduled statements into the change log once their time has come. Readers see
+    them at their time regardless; this only keeps the partners' feed complete. Safe to run
+    in every worker: of two announcing one statement, the version check lets one through."""
+    while True:
+        await asyncio.sleep(GO_LIVE_INTERVAL_SECONDS)
+        try:
+            with app.state.sessionmaker.begin() as session:
+                record_due_go_lives(session, app.state.clock())
+        except Exception:
+            logger.exception("announcing scheduled statements failed; retrying later")
+
+
 def create_app(
     settings: Settings | None = None, *, clock: Callable[[], datetime] = utcnow
 ) -> FastAPI:
@@ -39,7 +59,9 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        announcer = asyncio.create_task(announce_go_lives(app))
         yield
+        announcer.cancel()
         engine.dispose()
 
     app = FastAPIOffline(

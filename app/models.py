@@ -1,6 +1,8 @@
 """Every domain's tables on one MetaData, for alembic and the model-migration check."""
 
 from app.actors import models as actors_models
+from app.api import idempotency
+from app.audit import models as audit_models
 from app.auth import models as auth_models
 from app.changes import models as changes_models
 from app.commitments import models as commitments_models
@@ -12,9 +14,11 @@ from app.taxonomy import models as taxonomy_models
 metadata = Base.metadata
 __all__ = [
     "actors_models",
+    "audit_models",
     "auth_models",
     "changes_models",
     "commitments_models",
+    "idempotency",
     "metadata",
     "navigation_models",
     "statements_models",

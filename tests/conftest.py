@@ -25,6 +25,7 @@ from app.demo.loader import load_demo_data
 from app.demo.navigation import load_demo_navigation
 from app.main import create_app
 from app.schema import migrate
+from app.statements.editing import record_due_go_lives
 
 POSTGRES_ENV = "NEWSROOM_TEST_DATABASE_URL"
 FIXED_NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
@@ -109,6 +110,7 @@ def engine(settings: Settings) -> Iterator[Engine]:
     migrate(engine)
     with Session(engine) as session, session.begin():
         load_demo_data(session)
+        record_due_go_lives(session, FIXED_NOW)
         load_demo_commitments(session, today=FIXED_NOW.date())
         load_demo_navigation(session)
     yield engine

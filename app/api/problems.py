@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
@@ -220,8 +221,20 @@ async def _handle_http(request: Request, exc: Exception) -> Response:
     )
 
 
+async def _handle_stale(request: Request, exc: Exception) -> Response:
+    # Two writers held the same version; the other one committed first.
+    return problem_response(
+        request_id_of(request),
+        status=412,
+        title="The resource changed since you read it",
+        slug="precondition-failed",
+        detail="Someone changed this resource while your update was in flight; read it again.",
+    )
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ProblemError, _handle_problem)
+    app.add_exception_handler(StaleDataError, _handle_stale)
     app.add_exception_handler(RequestValidationError, _handle_validation)
     app.add_exception_handler(StarletteHTTPException, _handle_http)
 

@@ -16,6 +16,7 @@ from app.auth.router import router as keys_router
 from app.commitments.router import router as commitments_router
 from app.db import SessionDep
 from app.navigation.router import router as navigation_router
+from app.statements.editor_router import router as statement_editing_router
 from app.statements.router import router as statements_router
 from app.taxonomy.router import router as taxonomy_router
 
@@ -24,6 +25,7 @@ v1 = APIRouter(
     dependencies=[Depends(forbid_unknown_query_params), Depends(current_principal)],
 )
 v1.include_router(statements_router)
+v1.include_router(statement_editing_router)
 v1.include_router(commitments_router)
 v1.include_router(actors_router)
 v1.include_router(navigation_router)

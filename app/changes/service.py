@@ -1,11 +1,12 @@
-"""Bumping and reading the content version."""
+"""The content version and the change log: one module, knowing no domain."""
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from app.changes.models import ContentVersion
+from app.changes.models import ChangeEntry, ContentVersion
 from app.db import utcnow
 
 _CURRENT = select(ContentVersion.version).where(ContentVersion.id == 1)
@@ -25,6 +26,51 @@ def bump(session: Session, *, at: datetime | None = None) -> int:
     """
     version = session.execute(_BUMP.values(changed_at=at or utcnow())).scalar_one()
     return int(version)
+
+
+class Operation(StrEnum):
+    PUBLISH = "publish"  # became visible (published now, or a scheduled time came)
+    UPDATE = "update"  # visible content changed
+    UNPUBLISH = "unpublish"  # back to draft: gone from public view
+    WITHDRAW = "withdraw"  # gone from public view, with a public note
+    DELETE = "delete"  # deleted (soft): gone from public view
+
+
+REMOVALS = frozenset({Operation.UNPUBLISH, Operation.WITHDRAW, Operation.DELETE})
+
+
+def record(
+    session: Session,
+    *,
+    resource_type: str,
+    resource_id: str,
+    version: int,
+    operation: Operation,
+    at: datetime,
+    reason: str | None = None,
+) -> ChangeEntry:
+    """Append one entry in the caller's transaction; its sequence number is the new version."""
+    seq = bump(session, at=at)
+    entry = ChangeEntry(
+        seq=seq,
+        resource_type=resource_type,
+        resource_id=resource_id,
+        version=version,
+        operation=operation.value,
+        reason=reason,
+        occurred_at=at,
+    )
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def entries_after(session: Session, seq: int, *, limit: int = 1000) -> list[ChangeEntry]:
+    return list(
+        session.scalars(
+            select(ChangeEntry).where(ChangeEntry.seq > seq).order_by(ChangeEntry.seq).limit(limit)
+        )
+    )
 
 
 def current(session: Session) -> int:

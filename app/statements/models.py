@@ -2,6 +2,7 @@
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -10,7 +11,14 @@ from app.db import Base, checked_enum, utcnow
 from app.publication import PublicationStatus
 
 ID_PREFIX = "stm"
-__all__ = ["ID_PREFIX", "PublicationStatus", "Statement", "StatementTranslation", "StatementType"]
+__all__ = [
+    "ID_PREFIX",
+    "PublicationStatus",
+    "Statement",
+    "StatementRevision",
+    "StatementTranslation",
+    "StatementType",
+]
 
 
 class StatementType(StrEnum):
@@ -59,6 +67,12 @@ class Statement(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
     deleted_at: Mapped[datetime | None]
+    withdrawn_at: Mapped[datetime | None]
+    withdrawal_note: Mapped[str | None] = mapped_column(String(1000))
+    # When the change log announced it as public; null while that is still to come (a
+    # scheduled statement whose time has come is visible at once and announced by the next
+    # `record_due_go_lives`).
+    live_since: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(default=1)
 
     translations: Mapped[list["StatementTranslation"]] = relationship(
@@ -91,3 +105,19 @@ class StatementTranslation(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     statement: Mapped[Statement] = relationship(back_populates="translations", lazy="raise")
+
+
+class StatementRevision(Base):
+    """A public version of a statement: one per change the public could see."""
+
+    __tablename__ = "statement_revisions"
+
+    statement_id: Mapped[str] = mapped_column(
+        ForeignKey("statements.id", ondelete="CASCADE"), primary_key=True
+    )
+    version: Mapped[int] = mapped_column(primary_key=True)
+    operation: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(String(1000))
+    revised_at: Mapped[datetime]
+    langs: Mapped[list[str]]
+    snapshot: Mapped[dict[str, Any]]

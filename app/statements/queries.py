@@ -171,3 +171,9 @@ PUBLIC_SLUGS = (
     .join(StatementTranslation, StatementTranslation.statement_id == Statement.id)
     .where(Statement.id.in_(_expanding("ids")), is_public(bindparam("now")))
 )
+
+WITHDRAWN_BY_ID = select(Statement.withdrawn_at, Statement.withdrawal_note).where(
+    Statement.id == bindparam("id"),
+    Statement.publication_status == PublicationStatus.WITHDRAWN,
+    Statement.deleted_at.is_(None),
+)

@@ -1,11 +1,12 @@
 """Public shapes of statements: the list item and the full item."""
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field, JsonValue
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, JsonValue, StringConstraints
 
 from app.api.schemas import Localized, Schema
+from app.api.text import Code, LongText, RichText, ShortText, Slug, Title
 from app.commitments.schemas import CommitmentRef
 from app.statements.models import StatementType
 
@@ -99,3 +100,142 @@ class StatementDetail(StatementSummary):
         default=None,
         description="The commitments made in it, with `include=commitments`; null otherwise.",
     )
+
+
+# --- Editorial shapes (writes and the editorial read) -------------------------------------
+
+
+class ParagraphIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    anchor: Slug | None = Field(
+        default=None, description="Kept as given; a new paragraph without one gets `p-<n>`."
+    )
+    text: RichText = Field(description="Inline HTML; sanitized to a small allowlist.")
+
+
+class TranslationIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    slug: Slug
+    title: Title
+    dateline: ShortText | None = None
+    summary: LongText
+    body: list[ParagraphIn] = Field(min_length=1, max_length=200)
+
+
+LangTag = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
+
+_WRITE_EXAMPLE: dict[str, JsonValue] = {
+    "type": "press_release",
+    "dateline_place": "CHE",
+    "places": ["019"],
+    "topics": ["migration-governance"],
+    "terms": ["gcm:23"],
+    "translations": {
+        "en": {
+            "slug": "iom-welcomes-new-regional-framework",
+            "title": "IOM welcomes a new regional framework",
+            "dateline": "Geneva",
+            "summary": "A short summary.",
+            "body": [{"anchor": "welcome", "text": "IOM <em>welcomes</em> the framework."}],
+        }
+    },
+}
+
+
+class StatementCreate(BaseModel):
+    """A new statement: created as a draft; publish it with the publish action."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [_WRITE_EXAMPLE]})
+
+    type: StatementType
+    dateline_place: Code | None = None
+    places: list[Code] = Field(default_factory=list, max_length=50)
+    topics: list[Code] = Field(default_factory=list, max_length=20)
+    terms: list[Code] = Field(default_factory=list, max_length=50)
+    translations: dict[LangTag, TranslationIn] = Field(min_length=1, max_length=20)
+
+
+class StatementUpdate(BaseModel):
+    """A partial update: fields left out stay; a translation set to null is removed."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"translations": {"fr": None}, "topics": ["displacement"]}]
+        },
+    )
+
+    type: StatementType | None = None
+    dateline_place: Code | None = None
+    places: list[Code] | None = Field(default=None, max_length=50)
+    topics: list[Code] | None = Field(default=None, max_length=20)
+    terms: list[Code] | None = Field(default=None, max_length=50)
+    translations: dict[LangTag, TranslationIn | None] | None = Field(default=None, max_length=20)
+
+
+class WithdrawIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    note: LongText = Field(description="Shown to the public in place of the statement.")
+
+
+class ScheduleIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    publish_at: AwareDatetime = Field(description="When it goes live (and its public date).")
+
+
+class EditorialTranslation(Schema):
+    slug: str
+    title: str
+    dateline: str | None
+    summary: str
+    body: list[Paragraph]
+
+
+class StatementEditorial(Schema):
+    """Everything an editor works with, all languages at once. Its ETag is what `If-Match`
+    takes."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{**_WRITE_EXAMPLE, "id": "stm_x"}]})
+
+    id: str
+    version: int
+    type: StatementType
+    publication_status: str
+    published_at: datetime | None
+    scheduled: bool = Field(description="Published with a date still ahead (or embargoed).")
+    withdrawn_at: datetime | None
+    withdrawal_note: str | None
+    deleted_at: datetime | None
+    dateline_place: str | None
+    places: list[str]
+    topics: list[str]
+    terms: list[str]
+    translations: dict[str, EditorialTranslation]
+    created_at: datetime
+    updated_at: datetime
+
+
+class RevisionRead(Schema):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "version": 3,
+                    "operation": "update",
+                    "note": None,
+                    "revised_at": "2026-11-27T10:00:00Z",
+                    "langs": ["en", "fr"],
+                }
+            ]
+        }
+    )
+
+    version: int
+    operation: str = Field(description="publish, update, unpublish, withdraw or delete.")
+    note: str | None
+    revised_at: datetime
+    langs: list[str]

@@ -16,7 +16,7 @@ from app.api.pagination import (
     datetime_sort_key,
     keyset_params,
 )
-from app.api.problems import NotFound
+from app.api.problems import PROBLEM_TYPES, NotFound, ProblemError
 from app.api.schemas import LanguageFallback
 from app.statements import queries
 from app.statements.models import ID_PREFIX, Statement, StatementTranslation, StatementType
@@ -190,7 +190,26 @@ def _find_public(
         row: Any = session.execute(queries.PUBLIC_BY_ID, {"id": candidate, "now": now}).first()
         if row is not None:
             return row, slug_lang
+    for candidate, _ in candidates:
+        withdrawn = session.execute(queries.WITHDRAWN_BY_ID, {"id": candidate}).first()
+        if withdrawn is not None:
+            raise Withdrawn(
+                f"Withdrawn on {withdrawn.withdrawn_at:%Y-%m-%d}: {withdrawn.withdrawal_note}"
+            )
     raise NotFound("No published statement has this id or slug.")
+
+
+class Withdrawn(ProblemError):
+    status = 410
+    slug = "withdrawn"
+    title = "This statement was withdrawn"
+
+
+PROBLEM_TYPES[Withdrawn.slug] = (
+    Withdrawn.title,
+    "The statement was taken down; `detail` gives the date and the public note. Partners "
+    "mirroring it should remove it.",
+)
 
 
 def public_statement_id(session: Session, *, id_or_slug: str, now: datetime) -> str:

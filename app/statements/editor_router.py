@@ -1,0 +1,185 @@
+"""Write endpoints for statements: create, update, delete, publish, schedule, withdraw."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
+from sqlalchemy.orm import Session
+from starlette.responses import Response
+
+from app.api.idempotency import idempotency_of, remember, replay
+from app.api.preconditions import require_if_match, version_etag
+from app.api.problems import problem_responses
+from app.auth.dependencies import Publisher, StatementsWriter
+from app.db import SessionDep
+from app.statements import editing
+from app.statements.models import Statement
+from app.statements.schemas import (
+    ScheduleIn,
+    StatementCreate,
+    StatementEditorial,
+    StatementUpdate,
+    WithdrawIn,
+)
+
+router = APIRouter(prefix="/statements", tags=["statements: editing"])
+StatementId = Annotated[str, Path(max_length=32, pattern=r"^stm_[0-9a-z]{26}$")]
+WRITE_ERRORS = problem_responses(401, 403, 404, 409, 412, 413, 422, 428)
+
+
+def _editorial_response(
+    session: Session, statement: Statement, request: Request, status: int = 200
+) -> Response:
+    body = editing.editorial(session, statement, request.app.state.clock()).model_dump_json()
+    return Response(
+        content=body,
+        status_code=status,
+        media_type="application/json",
+        headers={
+            "ETag": version_etag(statement.id, statement.version),
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+def _locked(session: Session, request: Request, statement_id: str) -> Statement:
+    statement = editing.load(session, statement_id)
+    require_if_match(request, version_etag(statement.id, statement.version))
+    return statement
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=StatementEditorial,
+    summary="Create a statement (as a draft)",
+    responses=problem_responses(401, 403, 409, 413, 422),
+)
+async def create_statement(
+    request: Request, session: SessionDep, editor: StatementsWriter, body: StatementCreate
+) -> Response:
+    """A new draft, invisible to the public until published. Send `Idempotency-Key` to make
+    retries safe: the same key and body replay the first response."""
+    idempotency = await idempotency_of(request, editor.key_id)
+    replayed = replay(session, idempotency)
+    if replayed is not None:
+        return replayed
+    statement = editing.create(session, body, principal=editor, now=request.app.state.clock())
+    response = _editorial_response(session, statement, request, status=201)
+    response.headers["Location"] = f"/v1/statements/{statement.id}/editorial"
+    remember(session, idempotency, response, bytes(response.body).decode())
+    return response
+
+
+@router.get(
+    "/{statement_id}/editorial",
+    response_model=StatementEditorial,
+    summary="Get a statement as editors see it",
+    responses=problem_responses(401, 403, 404),
+)
+async def get_editorial(
+    request: Request, session: SessionDep, editor: StatementsWriter, statement_id: StatementId
+) -> Response:
+    """All languages, status and schedule. Its `ETag` is what updates send in `If-Match`."""
+    return _editorial_response(session, editing.load(session, statement_id), request)
+
+
+@router.patch(
+    "/{statement_id}",
+    response_model=StatementEditorial,
+    summary="Update a statement",
+    responses=WRITE_ERRORS,
+)
+async def update_statement(
+    request: Request,
+    session: SessionDep,
+    editor: StatementsWriter,
+    statement_id: StatementId,
+    body: StatementUpdate,
+) -> Response:
+    """Change some fields; needs `If-Match`. A published statement's change is logged for
+    partners and kept as a revision."""
+    statement = _locked(session, request, statement_id)
+    editing.update(session, statement, body, principal=editor, now=request.app.state.clock())
+    return _editorial_response(session, statement, request)
+
+
+@router.delete(
+    "/{statement_id}", status_code=204, summary="Delete a statement", responses=WRITE_ERRORS
+)
+async def delete_statement(
+    request: Request, session: SessionDep, editor: StatementsWriter, statement_id: StatementId
+) -> Response:
+    """Soft delete (partners receive a tombstone); needs `If-Match`."""
+    statement = _locked(session, request, statement_id)
+    editing.remove(session, statement, principal=editor, now=request.app.state.clock())
+    return Response(status_code=204, headers={"Cache-Control": "no-store"})
+
+
+@router.post(
+    "/{statement_id}/publish",
+    response_model=StatementEditorial,
+    summary="Publish a statement now",
+    responses=WRITE_ERRORS,
+)
+async def publish_statement(
+    request: Request, session: SessionDep, publisher: Publisher, statement_id: StatementId
+) -> Response:
+    """Visible at once; needs `If-Match` and the `content:publish` scope."""
+    statement = _locked(session, request, statement_id)
+    editing.publish(session, statement, principal=publisher, now=request.app.state.clock())
+    return _editorial_response(session, statement, request)
+
+
+@router.post(
+    "/{statement_id}/schedule",
+    response_model=StatementEditorial,
+    summary="Schedule (or embargo) a statement",
+    responses=WRITE_ERRORS,
+)
+async def schedule_statement(
+    request: Request,
+    session: SessionDep,
+    publisher: Publisher,
+    statement_id: StatementId,
+    body: ScheduleIn,
+) -> Response:
+    """Goes live at `publish_at` with no one acting; until then it does not exist publicly."""
+    statement = _locked(session, request, statement_id)
+    now = request.app.state.clock()
+    editing.publish(session, statement, principal=publisher, now=now, at=body.publish_at)
+    return _editorial_response(session, statement, request)
+
+
+@router.post(
+    "/{statement_id}/unpublish",
+    response_model=StatementEditorial,
+    summary="Unpublish a statement",
+    responses=WRITE_ERRORS,
+)
+async def unpublish_statement(
+    request: Request, session: SessionDep, publisher: Publisher, statement_id: StatementId
+) -> Response:
+    """Back to draft: it disappears from every public view."""
+    statement = _locked(session, request, statement_id)
+    editing.unpublish(session, statement, principal=publisher, now=request.app.state.clock())
+    return _editorial_response(session, statement, request)
+
+
+@router.post(
+    "/{statement_id}/withdraw",
+    response_model=StatementEditorial,
+    summary="Withdraw a statement",
+    responses=WRITE_ERRORS,
+)
+async def withdraw_statement(
+    request: Request,
+    session: SessionDep,
+    publisher: Publisher,
+    statement_id: StatementId,
+    body: WithdrawIn,
+) -> Response:
+    """Taken down with a public note: its URL answers 410 with the note."""
+    statement = _locked(session, request, statement_id)
+    now = request.app.state.clock()
+    editing.withdraw(session, statement, note=body.note, principal=publisher, now=now)
+    return _editorial_response(session, statement, request)
