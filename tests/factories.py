@@ -77,6 +77,7 @@ def make_statement(
             session.execute(insert(table).values(statement_id=statement.id, **{column: code}))
     session.flush()
     changes_service.bump(session)
+    session.commit()  # releases the test's savepoint: a failing request cannot roll it back
     return statement
 
 
@@ -130,6 +131,7 @@ def make_commitment(
         )
     session.flush()
     changes_service.bump(session)
+    session.commit()  # releases the test's savepoint: a failing request cannot roll it back
     return commitment
 
 
@@ -138,4 +140,5 @@ def make_key(session: Session, *scopes: Scope, name: str = "test key") -> dict[s
     _, token = auth_service.issue_key(
         session, pepper=key_pepper(TEST_SETTINGS), name=name, scopes=list(scopes)
     )
+    session.commit()  # releases the test's savepoint: a failing request cannot roll it back
     return {"Authorization": f"Bearer {token}"}

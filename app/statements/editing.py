@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from app.api.problems import Conflict, FieldError, InvalidParameters, NotFound
 from app.audit import service as audit
@@ -224,7 +225,6 @@ def _announce(
             snapshot=snapshot,
         )
     )
-    statement.live_since = None if operation in changes.REMOVALS else statement.live_since or now
 
 
 def _audit(
@@ -289,6 +289,7 @@ def _touch(session: Session, statement: Statement, now: datetime) -> None:
     """A new version: the row's UPDATE checks the version read (`version_id_col`), so of two
     writers holding the same ETag only the first commits; the second fails with a 412."""
     statement.updated_at = now
+    flag_modified(statement, "updated_at")  # an UPDATE even when the clock has not moved
     session.flush()
 
 
@@ -309,14 +310,14 @@ def publish(
     statement.published_at = at
     statement.withdrawn_at = None
     statement.withdrawal_note = None
-    _touch(session, statement, now)
     visible = is_visible(statement, now)
+    # Set before the version changes, so the ETag returned is the one committed.
+    statement.live_since = (statement.live_since or now) if visible else None
+    _touch(session, statement, now)
     if visible and not was_visible:
         _announce(session, statement, Operation.PUBLISH, now)
     elif was_visible and not visible:
         _announce(session, statement, Operation.UNPUBLISH, now, "rescheduled")
-    elif not visible:
-        statement.live_since = None
     _audit(session, principal, "publish" if visible else "schedule", statement, now)
     return statement
 
@@ -326,10 +327,10 @@ def unpublish(
 ) -> Statement:
     was_visible = is_visible(statement, now)
     statement.publication_status = PublicationStatus.DRAFT
+    statement.live_since = None
     _touch(session, statement, now)
     if was_visible:
         _announce(session, statement, Operation.UNPUBLISH, now)
-    statement.live_since = None
     _audit(session, principal, "unpublish", statement, now)
     return statement
 
@@ -341,10 +342,10 @@ def withdraw(
     statement.publication_status = PublicationStatus.WITHDRAWN
     statement.withdrawn_at = now
     statement.withdrawal_note = note
+    statement.live_since = None
     _touch(session, statement, now)
     if was_visible:
         _announce(session, statement, Operation.WITHDRAW, now, note)
-    statement.live_since = None
     _audit(session, principal, "withdraw", statement, now)
     return statement
 
@@ -353,10 +354,10 @@ def remove(session: Session, statement: Statement, *, principal: Principal, now:
     """Soft delete: the row stays, so partners get a tombstone."""
     was_visible = is_visible(statement, now)
     statement.deleted_at = now
+    statement.live_since = None
     _touch(session, statement, now)
     if was_visible:
         _announce(session, statement, Operation.DELETE, now)
-    statement.live_since = None
     _audit(session, principal, "delete", statement, now)
 
 
@@ -376,6 +377,7 @@ def record_due_go_lives(session: Session, now: datetime) -> int:
     for statement in due:
         went_live = statement.published_at
         assert went_live is not None
+        statement.live_since = went_live
         _touch(session, statement, went_live)  # a new version: the revision's key
         _announce(session, statement, Operation.PUBLISH, went_live)
     return len(due)

@@ -14,7 +14,12 @@ from app.commitments import service as commitments_service
 from app.db import SessionDep
 from app.statements import service
 from app.statements.models import StatementType
-from app.statements.schemas import StatementDetail, StatementSort, StatementSummary
+from app.statements.schemas import (
+    RevisionList,
+    StatementDetail,
+    StatementSort,
+    StatementSummary,
+)
 from app.taxonomy.params import PlaceFilter, TermFilter
 
 router = APIRouter(prefix="/statements", tags=["statements"])
@@ -131,3 +136,26 @@ async def get_statement(
         return Fresh(detail, last_modified)
 
     return public_response(request, version=version, now=now, language=language, compute=compute)
+
+
+@router.get(
+    "/{id_or_slug}/revisions",
+    response_model=RevisionList,
+    summary="List a statement's public revisions",
+    responses=read_responses(404, 410, 422),
+)
+async def list_revisions(
+    request: Request,
+    session: SessionDep,
+    version: ContentVersionDep,
+    id_or_slug: Annotated[str, Path(max_length=160)],
+) -> Response:
+    """Every version the public could see, with what happened (publish, update, ...): the
+    corrections history."""
+    now = request.app.state.clock()
+
+    def compute() -> Fresh:
+        items, changed = service.revisions(session, id_or_slug=id_or_slug, now=now)
+        return Fresh(RevisionList(items=items), changed)
+
+    return public_response(request, version=version, now=now, language=None, compute=compute)

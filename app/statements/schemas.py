@@ -219,6 +219,12 @@ class StatementEditorial(Schema):
     updated_at: datetime
 
 
+class RevisionList(Schema):
+    """A statement's public versions, oldest first."""
+
+    items: list["RevisionRead"]
+
+
 class RevisionRead(Schema):
     model_config = ConfigDict(
         json_schema_extra={

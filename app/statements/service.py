@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.api.language import Language
@@ -19,11 +20,18 @@ from app.api.pagination import (
 from app.api.problems import PROBLEM_TYPES, NotFound, ProblemError
 from app.api.schemas import LanguageFallback
 from app.statements import queries
-from app.statements.models import ID_PREFIX, Statement, StatementTranslation, StatementType
+from app.statements.models import (
+    ID_PREFIX,
+    Statement,
+    StatementRevision,
+    StatementTranslation,
+    StatementType,
+)
 from app.statements.queries import is_public
 from app.statements.schemas import (
     Dateline,
     Paragraph,
+    RevisionRead,
     StatementDetail,
     StatementSort,
     StatementSummary,
@@ -253,3 +261,14 @@ def public_slugs(session: Session, ids: list[str], now: datetime) -> dict[str, d
         ):
             slugs[statement_id][lang] = slug
     return dict(slugs)
+
+
+def revisions(session: Session, *, id_or_slug: str, now: datetime) -> tuple[list[Any], datetime]:
+    """The public corrections history of a published statement, oldest first."""
+    row, _ = _find_public(session, id_or_slug, "", now)
+    rows = session.scalars(
+        select(StatementRevision)
+        .where(StatementRevision.statement_id == row.id)
+        .order_by(StatementRevision.version)
+    ).all()
+    return [RevisionRead.model_validate(r) for r in rows], row.updated_at
