@@ -316,7 +316,9 @@ def publish(
     _touch(session, statement, now)
     if visible and not was_visible:
         _announce(session, statement, Operation.PUBLISH, now)
-    elif was_visible and not visible:
+    elif visible:  # published again: a new version the log must carry
+        _announce(session, statement, Operation.UPDATE, now)
+    elif was_visible:
         _announce(session, statement, Operation.UNPUBLISH, now, "rescheduled")
     _audit(session, principal, "publish" if visible else "schedule", statement, now)
     return statement

@@ -1,0 +1,107 @@
+"""Two editors can never overwrite each other (PostgreSQL, real concurrent transactions)."""
+
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import delete
+
+from app.audit.models import AuditEntry
+from app.auth.dependencies import key_pepper
+from app.auth.models import ApiKey, Scope
+from app.auth.service import issue_key
+from app.config import Settings
+from app.main import create_app
+from app.statements.models import Statement
+from tests.conftest import FIXED_NOW, Clock, requires_postgres
+
+pytestmark = requires_postgres
+ROUNDS = 50
+
+
+@pytest.fixture
+def live_app(settings: Settings, engine: Any) -> Iterator[tuple[FastAPI, dict[str, str]]]:
+    """The real app on the scratch database: every request commits for real."""
+    app = create_app(settings, clock=Clock(FIXED_NOW))
+    with app.state.sessionmaker.begin() as session:
+        key, token = issue_key(
+            session, pepper=key_pepper(settings), name="race", scopes=[Scope.STATEMENTS_WRITE]
+        )
+        key_id = key.id
+    yield app, {"Authorization": f"Bearer {token}"}
+    with app.state.sessionmaker.begin() as session:
+        session.execute(delete(AuditEntry).where(AuditEntry.key_id == key_id))
+        session.execute(
+            delete(Statement).where(Statement.id.like("stm_%"), Statement.created_at == FIXED_NOW)
+        )
+        session.execute(delete(ApiKey).where(ApiKey.id == key_id))
+    app.state.engine.dispose()
+
+
+def patch_title(
+    app: FastAPI,
+    editor: dict[str, str],
+    statement_id: str,
+    etag: str,
+    title: str,
+    barrier: threading.Barrier,
+    results: dict[str, Any],
+) -> None:
+    """One editor's update, started together with the other's."""
+    body = {"slug": "race-test", "title": title, "summary": "S.", "body": [{"text": "T."}]}
+    with TestClient(app) as client:
+        barrier.wait()
+        results[title] = client.patch(
+            f"/v1/statements/{statement_id}",
+            headers={**editor, "If-Match": etag},
+            json={"translations": {"en": body}},
+        )
+
+
+def test_concurrent_patches_with_one_etag_end_in_one_200_and_one_412(
+    live_app: tuple[FastAPI, dict[str, str]],
+) -> None:
+    app, editor = live_app
+    with TestClient(app) as setup:
+        created = setup.post(
+            "/v1/statements",
+            headers=editor,
+            json={
+                "type": "news",
+                "translations": {
+                    "en": {
+                        "slug": "race-test",
+                        "title": "Start",
+                        "summary": "S.",
+                        "body": [{"text": "T."}],
+                    }
+                },
+            },
+        )
+        assert created.status_code == 201, created.text
+        statement_id = created.json()["id"]
+        etag = created.headers["etag"]
+        for round_ in range(ROUNDS):
+            barrier = threading.Barrier(2)
+            results: dict[str, Any] = {}
+            threads = [
+                threading.Thread(
+                    target=patch_title,
+                    args=(app, editor, statement_id, etag, f"{name} {round_}", barrier, results),
+                )
+                for name in ("alice", "bob")
+            ]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=30)
+            statuses = sorted(r.status_code for r in results.values())
+            assert statuses == [200, 412], (round_, statuses)
+            winner = next(title for title, r in results.items() if r.status_code == 200)
+            stored = setup.get(f"/v1/statements/{statement_id}/editorial", headers=editor)
+            assert stored.json()["translations"]["en"]["title"] == winner
+            etag = stored.headers["etag"]
+            assert etag == results[winner].headers["etag"]
