@@ -5,7 +5,7 @@ import hmac
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 
 from app.api.problems import Forbidden, Unauthorized
 from app.auth.models import Scope
@@ -67,3 +67,26 @@ def require(scope: Scope) -> Callable[..., Awaitable[Principal]]:
 KeysAdmin = Annotated[Principal, Depends(require(Scope.KEYS_ADMIN))]
 StatementsWriter = Annotated[Principal, Depends(require(Scope.STATEMENTS_WRITE))]
 Publisher = Annotated[Principal, Depends(require(Scope.CONTENT_PUBLISH))]
+
+
+async def preview_mode(
+    principal: PrincipalDep,
+    preview: Annotated[
+        bool,
+        Query(description="Include drafts, scheduled and withdrawn items (`content:preview`)."),
+    ] = False,
+) -> bool:
+    """Whether to show unpublished content: only when asked for, and only to keys that may."""
+    if not preview:
+        return False
+    if principal is None:
+        raise Unauthorized(
+            "Previews need an API key with the `content:preview` scope.",
+            headers={"WWW-Authenticate": CHALLENGE},
+        )
+    if not principal.can(Scope.CONTENT_PREVIEW):
+        raise Forbidden("This API key lacks the `content:preview` scope.")
+    return True
+
+
+PreviewDep = Annotated[bool, Depends(preview_mode)]

@@ -10,6 +10,7 @@ from app.actors.models import ActorType
 from app.api.language import LanguageDep
 from app.api.pagination import Page, PageDep
 from app.api.responses import Fresh, public_response, read_responses
+from app.auth.dependencies import PreviewDep
 from app.changes.dependencies import ContentVersionDep
 from app.commitments import detail, service, summary
 from app.commitments.models import ImplementationStatus, ReportingHealth
@@ -84,12 +85,15 @@ def _list(
     sort: CommitmentSort,
     *,
     in_path: bool = False,
+    preview: bool = False,
 ) -> Response:
     now = request.app.state.clock()
 
     def compute() -> Fresh:
         if in_path and filters.statement:  # a statement named in the path: 404, not 422
-            statements_service.public_statement_id(session, id_or_slug=filters.statement, now=now)
+            statements_service.public_statement_id(
+                session, id_or_slug=filters.statement, now=now, preview=preview
+            )
         result, last_modified = service.list_commitments(
             session, filters=filters, sort=sort, language=language, page=page, now=now
         )
@@ -193,7 +197,10 @@ async def list_statement_commitments(
     page: PageDep,
     id_or_slug: Annotated[str, Path(max_length=160)],
     sort: SortQuery = "code",
+    preview: PreviewDep = False,
 ) -> Response:
     """The commitments made in one statement, each citing its paragraph and quoting it."""
-    filters = service.CommitmentFilters(statement=id_or_slug)
-    return _list(request, session, version, language, page, filters, sort, in_path=True)
+    filters = service.CommitmentFilters(statement=id_or_slug, statement_preview=preview)
+    return _list(
+        request, session, version, language, page, filters, sort, in_path=True, preview=preview
+    )

@@ -59,6 +59,7 @@ class CommitmentFilters:
     places: list[str] = field(default_factory=list)
     terms: list[str] = field(default_factory=list)
     statement: str | None = None
+    statement_preview: bool = False  # the statement may be unpublished (content:preview)
     made_from: date | None = None
     made_to: date | None = None
     due_before: date | None = None
@@ -86,7 +87,7 @@ def shape_and_params(
     if filters.statement is not None:
         try:
             params["statement"] = statements_service.public_statement_id(
-                session, id_or_slug=filters.statement, now=now
+                session, id_or_slug=filters.statement, now=now, preview=filters.statement_preview
             )
         except NotFound as exc:
             raise InvalidParameters(

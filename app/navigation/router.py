@@ -8,6 +8,7 @@ from starlette.responses import Response
 from app.api.language import LanguageDep
 from app.api.pagination import Page, PageDep
 from app.api.responses import Fresh, public_response, read_responses
+from app.auth.dependencies import PreviewDep
 from app.changes.dependencies import ContentVersionDep
 from app.config import Settings
 from app.db import SessionDep
@@ -61,6 +62,7 @@ async def get_menu(
     depth: Annotated[
         int | None, Query(ge=1, le=10, description="Levels to include; all when omitted.")
     ] = None,
+    preview: PreviewDep = False,
 ) -> Response:
     """The menu nested in one response, labels in the requested language.
 
@@ -72,7 +74,13 @@ async def get_menu(
 
     def compute() -> Fresh:
         tree, changed = service.get_tree(
-            session, menu_key=menu, language=language, depth=depth, links=_links(request), now=now
+            session,
+            menu_key=menu,
+            language=language,
+            depth=depth,
+            links=_links(request),
+            now=now,
+            preview=preview,
         )
         return Fresh(tree, changed, statements_service.next_go_live(session, now))
 

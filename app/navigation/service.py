@@ -45,7 +45,7 @@ class _Loaded:
     slugs: dict[str, dict[str, str]]
 
 
-def _load(session: Session, menu_key: str, now: datetime) -> _Loaded:
+def _load(session: Session, menu_key: str, now: datetime, preview: bool = False) -> _Loaded:
     """The menu, all its visible items and the slugs of linked statements: three queries."""
     menu = session.get(Menu, menu_key)
     if menu is None:
@@ -56,7 +56,7 @@ def _load(session: Session, menu_key: str, now: datetime) -> _Loaded:
         .order_by(NavigationItem.parent_id, NavigationItem.position, NavigationItem.id)
     ).all()
     targets = [r.target_id for r in rows if r.kind is ItemKind.CONTENT and r.target_id]
-    slugs = statements_service.public_slugs(session, targets, now)
+    slugs = statements_service.public_slugs(session, targets, now, preview)
     children: dict[str | None, list[NavigationItem]] = defaultdict(list)
     for row in rows:
         children[row.parent_id].append(row)
@@ -138,8 +138,9 @@ def get_tree(
     depth: int | None,
     links: Links,
     now: datetime,
+    preview: bool = False,
 ) -> tuple[MenuTree, datetime]:
-    loaded = _load(session, menu_key, now)
+    loaded = _load(session, menu_key, now, preview)
     name, meta = localize_names(loaded.menu.names, language)
     tree = MenuTree.model_validate(
         {

@@ -5,7 +5,7 @@ Building a SQLAlchemy statement costs more than running it on SQLite (about 550 
 once with bound parameters and cached, and every value travels as a parameter.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -63,6 +63,12 @@ class ListShape:
     published_to: bool = False
     available_lang: bool = False
     sort: str = "-published_at"
+    preview: bool = False  # drafts, scheduled and withdrawn too (content:preview only)
+
+
+def visible(preview: bool) -> ColumnElement[bool]:
+    """Public visibility, or everything not deleted for a preview."""
+    return Statement.deleted_at.is_(None) if preview else is_public(bindparam("now"))
 
 
 def _expanding(name: str) -> Any:
@@ -72,7 +78,7 @@ def _expanding(name: str) -> Any:
 @lru_cache(maxsize=256)
 def matching(shape: ListShape) -> AnySelect:
     """Public statements matching the filters, unordered (for pages and counts)."""
-    query: AnySelect = select(*SUMMARY_COLUMNS).where(is_public(bindparam("now")))
+    query: AnySelect = select(*SUMMARY_COLUMNS).where(visible(shape.preview))
     if shape.types:
         query = query.where(Statement.type.in_(_expanding("types")))
     if shape.topics:
@@ -115,7 +121,21 @@ def matching(shape: ListShape) -> AnySelect:
 @lru_cache(maxsize=512)
 def page(shape: ListShape, sort: SortKey, after: bool) -> AnySelect:
     """One keyset page of the shape's matches (see pagination.keyset_template)."""
-    return keyset_template(matching(shape), sort, Statement.id, after)
+    query = matching(shape)
+    if sort.column is PREVIEW_SORT:
+        query = query.add_columns(PREVIEW_SORT)
+    return keyset_template(query, sort, Statement.id, after)
+
+
+# Drafts have no publication date yet: previews order them by creation instead.
+PREVIEW_SORT: Any = func.coalesce(Statement.published_at, Statement.created_at).label("sort_at")
+
+
+def sort_for(shape: ListShape, sort: SortKey) -> SortKey:
+    """The sort key a shape pages on (previews sort undated drafts by creation)."""
+    if shape.preview and sort.column is Statement.published_at:
+        return replace(sort, column=PREVIEW_SORT)
+    return sort
 
 
 @lru_cache(maxsize=256)
@@ -150,11 +170,12 @@ NEXT_GO_LIVE = select(func.min(Statement.published_at)).where(
     Statement.deleted_at.is_(None),
 )
 
-PUBLIC_BY_ID = select(*SUMMARY_COLUMNS).where(
-    Statement.id == bindparam("id"), is_public(bindparam("now"))
-)
+BY_ID = {
+    preview: select(*SUMMARY_COLUMNS).where(Statement.id == bindparam("id"), visible(preview))
+    for preview in (False, True)
+}
 
-# Looked up on its own, then PUBLIC_BY_ID: joined to `statements`, SQLite's planner walked the
+# Looked up on its own, then BY_ID: joined to `statements`, SQLite's planner walked the
 # listing index instead of the slug index (20 ms at 10,000 statements).
 BY_SLUG = (
     select(StatementTranslation.statement_id, StatementTranslation.lang)
@@ -166,11 +187,12 @@ FULL_TEXTS = select(StatementTranslation).where(
     StatementTranslation.statement_id == bindparam("id")
 )
 
-PUBLIC_SLUGS = (
-    select(Statement.id, StatementTranslation.lang, StatementTranslation.slug)
+SLUGS = {
+    preview: select(Statement.id, StatementTranslation.lang, StatementTranslation.slug)
     .join(StatementTranslation, StatementTranslation.statement_id == Statement.id)
-    .where(Statement.id.in_(_expanding("ids")), is_public(bindparam("now")))
-)
+    .where(Statement.id.in_(_expanding("ids")), visible(preview))
+    for preview in (False, True)
+}
 
 WITHDRAWN_BY_ID = select(Statement.withdrawn_at, Statement.withdrawal_note).where(
     Statement.id == bindparam("id"),

@@ -9,6 +9,7 @@ from starlette.responses import Response
 from app.api.language import Language, LanguageDep
 from app.api.pagination import Page, PageDep
 from app.api.responses import Fresh, public_response, read_responses
+from app.auth.dependencies import PreviewDep
 from app.changes.dependencies import ContentVersionDep
 from app.commitments import service as commitments_service
 from app.db import SessionDep
@@ -64,6 +65,7 @@ async def list_statements(
     sort: Annotated[StatementSort, Query(description="Sort order; `-` means newest first.")] = (
         "-published_at"
     ),
+    preview: PreviewDep = False,
 ) -> Response:
     """Published statements, newest first, in the requested language where translated.
 
@@ -84,7 +86,13 @@ async def list_statements(
 
     def compute() -> Fresh:
         result, last_modified = service.list_statements(
-            session, filters=filters, sort=sort, language=language, page=page, now=now
+            session,
+            filters=filters,
+            sort=sort,
+            language=language,
+            page=page,
+            now=now,
+            preview=preview,
         )
         return Fresh(result, last_modified, service.next_go_live(session, now))
 
@@ -114,6 +122,7 @@ async def get_statement(
         list[Literal["commitments"]] | None,
         Query(description="Embed related resources: `commitments` (one extra query pair)."),
     ] = None,
+    preview: PreviewDep = False,
 ) -> Response:
     """One published statement with its body paragraphs.
 
@@ -124,7 +133,7 @@ async def get_statement(
 
     def compute() -> Fresh:
         detail, last_modified = service.get_statement(
-            session, id_or_slug=id_or_slug, language=language, now=now
+            session, id_or_slug=id_or_slug, language=language, now=now, preview=preview
         )
         if include and "commitments" in include:
             detail.commitments = commitments_service.refs_for_statement(

@@ -54,7 +54,9 @@ class StatementSummary(Localized):
 
     id: str = Field(description="Stable public id; never changes once published.")
     type: StatementType
-    published_at: datetime
+    published_at: datetime | None = Field(
+        description="The public date; null only for drafts, which only previews show."
+    )
     updated_at: datetime
     slug: str = Field(description="URL slug in the served language.")
     title: str

@@ -63,7 +63,7 @@ class StatementFilters:
 
 
 def _shape_and_params(
-    session: Session, filters: StatementFilters, sort: str, now: datetime
+    session: Session, filters: StatementFilters, sort: str, now: datetime, preview: bool
 ) -> tuple[queries.ListShape, dict[str, Any]]:
     """Validate filter values and split them into a query shape and its parameters."""
     params: dict[str, Any] = {"now": now}
@@ -92,6 +92,7 @@ def _shape_and_params(
         published_to="published_before" in params,
         available_lang="available_lang" in params,
         sort=sort,
+        preview=preview,
     )
     return shape, params
 
@@ -148,9 +149,10 @@ def list_statements(
     language: Language,
     page: PageRequest,
     now: datetime,
+    preview: bool = False,
 ) -> tuple[Page[StatementSummary], datetime | None]:
-    shape, params = _shape_and_params(session, filters, sort, now)
-    sort_key = SORTS[sort]
+    shape, params = _shape_and_params(session, filters, sort, now, preview)
+    sort_key = queries.sort_for(shape, SORTS[sort])
     after = page.cursor is not None
     rows, next_cursor = cut_page(
         session.execute(
@@ -183,7 +185,7 @@ def next_go_live(session: Session, now: datetime) -> datetime | None:
 
 
 def _find_public(
-    session: Session, id_or_slug: str, preferred_lang: str, now: datetime
+    session: Session, id_or_slug: str, preferred_lang: str, now: datetime, preview: bool = False
 ) -> tuple[Any, str | None]:
     """The public statement's row, and the language of the slug it was found by (if any)."""
     candidates = [(id_or_slug, None)]
@@ -195,7 +197,7 @@ def _find_public(
         candidates = [(m.statement_id, m.lang) for m in matches]
     for candidate, slug_lang in candidates:
         # Rows of ad-hoc column selects: their attributes are the selected column names.
-        row: Any = session.execute(queries.PUBLIC_BY_ID, {"id": candidate, "now": now}).first()
+        row: Any = session.execute(queries.BY_ID[preview], {"id": candidate, "now": now}).first()
         if row is not None:
             return row, slug_lang
     for candidate, _ in candidates:
@@ -220,17 +222,24 @@ PROBLEM_TYPES[Withdrawn.slug] = (
 )
 
 
-def public_statement_id(session: Session, *, id_or_slug: str, now: datetime) -> str:
+def public_statement_id(
+    session: Session, *, id_or_slug: str, now: datetime, preview: bool = False
+) -> str:
     """The id of the public statement with this id or slug; 404 otherwise."""
-    row, _ = _find_public(session, id_or_slug, "", now)
+    row, _ = _find_public(session, id_or_slug, "", now, preview)
     return str(row.id)
 
 
 def get_statement(
-    session: Session, *, id_or_slug: str, language: Language, now: datetime
+    session: Session,
+    *,
+    id_or_slug: str,
+    language: Language,
+    now: datetime,
+    preview: bool = False,
 ) -> tuple[StatementDetail, datetime]:
     """By id, or by a slug in any language; without `?lang`, a slug picks its own language."""
-    row, slug_lang = _find_public(session, id_or_slug, language.requested, now)
+    row, slug_lang = _find_public(session, id_or_slug, language.requested, now, preview)
     if slug_lang is not None and not language.explicit:
         language = Language(requested=slug_lang, default=language.default, explicit=False)
     translations: dict[str, StatementTranslation] = {
@@ -252,12 +261,14 @@ def get_statement(
     return detail, row.updated_at
 
 
-def public_slugs(session: Session, ids: list[str], now: datetime) -> dict[str, dict[str, str]]:
+def public_slugs(
+    session: Session, ids: list[str], now: datetime, preview: bool = False
+) -> dict[str, dict[str, str]]:
     """`{statement id: {lang: slug}}` for those of `ids` that are public: one query."""
     slugs: dict[str, dict[str, str]] = defaultdict(dict)
     if ids:
         for statement_id, lang, slug in session.execute(
-            queries.PUBLIC_SLUGS, {"ids": ids, "now": now}
+            queries.SLUGS[preview], {"ids": ids, "now": now}
         ):
             slugs[statement_id][lang] = slug
     return dict(slugs)
