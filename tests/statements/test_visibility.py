@@ -149,7 +149,8 @@ def test_preview_without_the_scope_is_refused(
 
 def test_preview_pages_cover_drafts_once(client: TestClient, world: dict[str, Any]) -> None:
     editor = world["keys"]["editor"]
-    url, seen = "/v1/statements?preview=true&limit=3", []
+    url = "/v1/statements?preview=true&limit=3"
+    seen: list[str] = []
     while url:
         response = client.get(url, headers=editor)
         assert response.status_code == 200

@@ -1,0 +1,143 @@
+"""Shapes editors send to create and change commitments and to report progress."""
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, JsonValue, StringConstraints
+
+from app.api.text import Code, LongText, ShortText, Title
+from app.commitments.models import ActorRole, CommitmentKind, DuePrecision, ImplementationStatus
+
+LangTag = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
+CommitmentCode = Annotated[
+    str, StringConstraints(pattern=r"^[A-Z0-9]+(-[A-Z0-9]+)*$", max_length=64)
+]
+
+_EXAMPLE: dict[str, JsonValue] = {
+    "code": "LAD-2026-IOM-10",
+    "kinds": ["technical"],
+    "actors": [{"actor": "iom", "role": "lead"}],
+    "places": ["HND"],
+    "terms": ["gcm:21"],
+    "made_on": "2026-11-20",
+    "due_on": "2027-12-31",
+    "due_precision": "year",
+    "source": {"statement": "stm_0b1q3v8c2kx7d9m4p6r8t0w2y4", "anchor": "support"},
+    "translations": {
+        "en": {"title": "Reintegration support", "summary": "S.", "text": "T.", "quote": "..."}
+    },
+}
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ActorIn(Strict):
+    actor: Code = Field(description="Actor id or slug.")
+    role: ActorRole
+
+
+class SourceIn(Strict):
+    statement: Code | None = Field(default=None, description="Statement id.")
+    anchor: Code | None = Field(default=None, description="Paragraph anchor in that statement.")
+    url: HttpUrl | None = None
+
+
+class CommitmentTextIn(Strict):
+    title: Title
+    summary: LongText
+    text: Annotated[str, Field(min_length=1, max_length=20000)]
+    quote: LongText | None = Field(
+        default=None, description="Verbatim span of the cited paragraph in this language."
+    )
+
+
+class IndicatorIn(Strict):
+    names: dict[LangTag, ShortText] = Field(min_length=1, max_length=20)
+    unit: ShortText | None = None
+    baseline: float | None = None
+    target: float | None = None
+    current: float | None = None
+
+
+class ResourcesIn(Strict):
+    amount: Decimal = Field(ge=0, max_digits=18, decimal_places=2)
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+
+
+class CommitmentCreate(Strict):
+    """A new commitment, created as a draft (status `announced`)."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [_EXAMPLE]})
+
+    code: CommitmentCode
+    kinds: list[CommitmentKind] = Field(default_factory=list, max_length=7)
+    actors: list[ActorIn] = Field(min_length=1, max_length=100)
+    places: list[Code] = Field(default_factory=list, max_length=100)
+    terms: list[Code] = Field(default_factory=list, max_length=50)
+    made_on: date
+    due_on: date | None = None
+    due_precision: DuePrecision | None = None
+    source: SourceIn = Field(default_factory=SourceIn)
+    translations: dict[LangTag, CommitmentTextIn] = Field(min_length=1, max_length=20)
+    indicators: list[IndicatorIn] = Field(default_factory=list, max_length=50)
+    resources: ResourcesIn | None = None
+
+
+class CommitmentUpdate(Strict):
+    """Fields left out stay as they are; a translation set to null is removed. The status
+    changes only through progress reports."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"due_on": "2028-06-30"}]}
+    )
+
+    kinds: list[CommitmentKind] | None = Field(default=None, max_length=7)
+    actors: list[ActorIn] | None = Field(default=None, min_length=1, max_length=100)
+    places: list[Code] | None = Field(default=None, max_length=100)
+    terms: list[Code] | None = Field(default=None, max_length=50)
+    due_on: date | None = None
+    due_precision: DuePrecision | None = None
+    source: SourceIn | None = None
+    translations: dict[LangTag, CommitmentTextIn | None] | None = Field(default=None, max_length=20)
+    indicators: list[IndicatorIn] | None = Field(default=None, max_length=50)
+    resources: ResourcesIn | None = None
+
+
+class EvidenceIn(Strict):
+    url: HttpUrl
+    title: ShortText | None = None
+    kind: Annotated[str, StringConstraints(pattern=r"^(document|dataset|news|media)$")] | None = (
+        None
+    )
+
+
+class ProgressIn(Strict):
+    """A progress report: a date, optionally a new status, a narrative and evidence."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "reported_on": "2026-11-20",
+                    "status": "in_progress",
+                    "reporter": "iom",
+                    "narrative": {"en": "Training started in three countries."},
+                    "evidence": [{"url": "https://www.iom.int/news", "kind": "news"}],
+                }
+            ]
+        },
+    )
+
+    reported_on: date
+    status: ImplementationStatus | None = None
+    reporter: Code | None = Field(default=None, description="Actor id or slug.")
+    narrative: dict[LangTag, LongText] = Field(default_factory=dict, max_length=20)
+    evidence: list[EvidenceIn] = Field(default_factory=list, max_length=50)
+
+
+def evidence_json(items: list[EvidenceIn]) -> list[dict[str, Any]]:
+    return [{"url": str(e.url), "title": e.title, "kind": e.kind} for e in items]
