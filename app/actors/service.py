@@ -82,3 +82,19 @@ def resolve_ids(session: Session, keys: list[str], *, parameter: str) -> list[st
             errors=[FieldError(parameter=parameter, detail="Unknown actor; see /v1/actors.")],
         )
     return [row.id for row in rows]
+
+
+def resolve_keys(session: Session, keys: list[str], *, pointer: str) -> list[str]:
+    """Actor ids for ids or slugs given in a request body, in order; 422 at `pointer` if one
+    names no actor."""
+    rows = session.execute(
+        select(Actor.id, Actor.slug).where(or_(Actor.id.in_(keys), Actor.slug.in_(keys)))
+    ).all()
+    by_key = {row.id: row.id for row in rows} | {row.slug: row.id for row in rows}
+    missing = [key for key in keys if key not in by_key]
+    if missing:
+        raise InvalidParameters(
+            "Unknown actor.",
+            errors=[FieldError(pointer=pointer, detail="No actor has this id or slug.")],
+        )
+    return [by_key[key] for key in keys]

@@ -13,6 +13,7 @@ from app.api.params import forbid_unknown_query_params
 from app.api.problems import PROBLEM_TYPES, NotFound, ServiceUnavailable, problem_responses
 from app.auth.dependencies import current_principal
 from app.auth.router import router as keys_router
+from app.commitments.editor_router import router as commitment_editing_router
 from app.commitments.router import router as commitments_router
 from app.db import SessionDep
 from app.navigation.router import router as navigation_router
@@ -27,6 +28,7 @@ v1 = APIRouter(
 v1.include_router(statements_router)
 v1.include_router(statement_editing_router)
 v1.include_router(commitments_router)
+v1.include_router(commitment_editing_router)
 v1.include_router(actors_router)
 v1.include_router(navigation_router)
 v1.include_router(keys_router)

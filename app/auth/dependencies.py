@@ -90,3 +90,8 @@ async def preview_mode(
 
 
 PreviewDep = Annotated[bool, Depends(preview_mode)]
+
+
+CommitmentsWriter = Annotated[Principal, Depends(require(Scope.COMMITMENTS_WRITE))]
+NavigationWriter = Annotated[Principal, Depends(require(Scope.NAVIGATION_WRITE))]
+TaxonomiesWriter = Annotated[Principal, Depends(require(Scope.TAXONOMIES_WRITE))]

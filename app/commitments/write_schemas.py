@@ -141,3 +141,44 @@ class ProgressIn(Strict):
 
 def evidence_json(items: list[EvidenceIn]) -> list[dict[str, Any]]:
     return [{"url": str(e.url), "title": e.title, "kind": e.kind} for e in items]
+
+
+class CommitmentEditorial(BaseModel):
+    """A commitment as editors see it, all languages at once; its ETag is what `If-Match` takes."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{**_EXAMPLE, "id": "cmt_x"}]})
+
+    id: str
+    code: str
+    version: int
+    publication_status: str
+    published_at: Any
+    deleted_at: Any
+    implementation_status: ImplementationStatus
+    made_on: date
+    due_on: date | None
+    due_precision: DuePrecision | None
+    kinds: list[str]
+    actors: list[dict[str, str]]
+    places: list[str]
+    terms: list[str]
+    source: dict[str, str | None]
+    translations: dict[str, dict[str, str | None]]
+    indicators: list[dict[str, Any]]
+    resources: dict[str, str] | None
+    updated_at: Any
+
+
+class ProgressRecorded(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"id": "pgu_x", "sequence": 3, "status": "in_progress", "commitment_version": 7}
+            ]
+        }
+    )
+
+    id: str
+    sequence: int
+    status: ImplementationStatus | None
+    commitment_version: int

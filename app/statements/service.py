@@ -283,3 +283,18 @@ def revisions(session: Session, *, id_or_slug: str, now: datetime) -> tuple[list
         .order_by(StatementRevision.version)
     ).all()
     return [RevisionRead.model_validate(r) for r in rows], row.updated_at
+
+
+def paragraphs(session: Session, statement_id: str) -> dict[str, dict[str, str]] | None:
+    """`{lang: {anchor: text}}` of a statement (any state but deleted), or None if none."""
+    exists_ = session.scalar(
+        select(Statement.id).where(Statement.id == statement_id, Statement.deleted_at.is_(None))
+    )
+    if exists_ is None:
+        return None
+    rows = session.execute(
+        select(StatementTranslation.lang, StatementTranslation.body).where(
+            StatementTranslation.statement_id == statement_id
+        )
+    )
+    return {lang: {p["anchor"]: p["text"] for p in body} for lang, body in rows}

@@ -1,0 +1,181 @@
+"""Write endpoints for commitments: create, update, delete, publish, and progress reports."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
+from sqlalchemy.orm import Session
+from starlette.responses import Response
+
+from app.api.idempotency import idempotency_of, remember, replay
+from app.api.preconditions import require_if_match, version_etag
+from app.api.problems import problem_responses
+from app.auth.dependencies import CommitmentsWriter, Publisher
+from app.commitments import editing
+from app.commitments.models import Commitment
+from app.commitments.write_schemas import (
+    CommitmentCreate,
+    CommitmentEditorial,
+    CommitmentUpdate,
+    ProgressIn,
+    ProgressRecorded,
+)
+from app.db import SessionDep
+
+router = APIRouter(prefix="/commitments", tags=["commitments: editing"])
+CommitmentId = Annotated[str, Path(max_length=32, pattern=r"^cmt_[0-9a-z]{26}$")]
+WRITE_ERRORS = problem_responses(401, 403, 404, 409, 412, 413, 422, 428)
+
+
+def _response(session: Session, commitment: Commitment, status: int = 200) -> Response:
+    return Response(
+        content=editing.editorial(session, commitment).model_dump_json(),
+        status_code=status,
+        media_type="application/json",
+        headers={
+            "ETag": version_etag(commitment.id, commitment.version),
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+def _locked(session: Session, request: Request, commitment_id: str) -> Commitment:
+    commitment = editing.load(session, commitment_id)
+    require_if_match(request, version_etag(commitment.id, commitment.version))
+    return commitment
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=CommitmentEditorial,
+    summary="Create a commitment (as a draft)",
+    responses=problem_responses(401, 403, 409, 413, 422),
+)
+async def create_commitment(
+    request: Request, session: SessionDep, editor: CommitmentsWriter, body: CommitmentCreate
+) -> Response:
+    """A new draft commitment, status `announced`. Quotes are checked against the cited
+    paragraph in each language. `Idempotency-Key` makes retries safe."""
+    idempotency = await idempotency_of(request, editor.key_id)
+    replayed = replay(session, idempotency)
+    if replayed is not None:
+        return replayed
+    commitment = editing.create(session, body, principal=editor, now=request.app.state.clock())
+    response = _response(session, commitment, status=201)
+    response.headers["Location"] = f"/v1/commitments/{commitment.id}/editorial"
+    remember(session, idempotency, response, bytes(response.body).decode())
+    return response
+
+
+@router.get(
+    "/{commitment_id}/editorial",
+    response_model=CommitmentEditorial,
+    summary="Get a commitment as editors see it",
+    responses=problem_responses(401, 403, 404),
+)
+async def get_editorial(
+    session: SessionDep, editor: CommitmentsWriter, commitment_id: CommitmentId
+) -> Response:
+    """All languages and states; its `ETag` is what updates send in `If-Match`."""
+    return _response(session, editing.load(session, commitment_id))
+
+
+@router.patch(
+    "/{commitment_id}",
+    response_model=CommitmentEditorial,
+    summary="Update a commitment",
+    responses=WRITE_ERRORS,
+)
+async def update_commitment(
+    request: Request,
+    session: SessionDep,
+    editor: CommitmentsWriter,
+    commitment_id: CommitmentId,
+    body: CommitmentUpdate,
+) -> Response:
+    """Change some fields (never the status: report progress for that); needs `If-Match`."""
+    commitment = _locked(session, request, commitment_id)
+    editing.update(session, commitment, body, principal=editor, now=request.app.state.clock())
+    return _response(session, commitment)
+
+
+@router.delete(
+    "/{commitment_id}", status_code=204, summary="Delete a commitment", responses=WRITE_ERRORS
+)
+async def delete_commitment(
+    request: Request, session: SessionDep, editor: CommitmentsWriter, commitment_id: CommitmentId
+) -> Response:
+    """Soft delete (partners receive a tombstone); needs `If-Match`."""
+    commitment = _locked(session, request, commitment_id)
+    editing.remove(session, commitment, principal=editor, now=request.app.state.clock())
+    return Response(status_code=204, headers={"Cache-Control": "no-store"})
+
+
+@router.post(
+    "/{commitment_id}/publish",
+    response_model=CommitmentEditorial,
+    summary="Publish a commitment",
+    responses=WRITE_ERRORS,
+)
+async def publish_commitment(
+    request: Request, session: SessionDep, publisher: Publisher, commitment_id: CommitmentId
+) -> Response:
+    """Visible at once; needs `If-Match` and `content:publish`."""
+    commitment = _locked(session, request, commitment_id)
+    now = request.app.state.clock()
+    editing.set_published(session, commitment, publish=True, principal=publisher, now=now)
+    return _response(session, commitment)
+
+
+@router.post(
+    "/{commitment_id}/unpublish",
+    response_model=CommitmentEditorial,
+    summary="Unpublish a commitment",
+    responses=WRITE_ERRORS,
+)
+async def unpublish_commitment(
+    request: Request, session: SessionDep, publisher: Publisher, commitment_id: CommitmentId
+) -> Response:
+    """Back to draft; needs `If-Match` and `content:publish`."""
+    commitment = _locked(session, request, commitment_id)
+    now = request.app.state.clock()
+    editing.set_published(session, commitment, publish=False, principal=publisher, now=now)
+    return _response(session, commitment)
+
+
+@router.post(
+    "/{commitment_id}/progress",
+    status_code=201,
+    response_model=ProgressRecorded,
+    summary="Report progress on a commitment",
+    responses=WRITE_ERRORS,
+)
+async def report_progress(
+    request: Request,
+    session: SessionDep,
+    editor: CommitmentsWriter,
+    commitment_id: CommitmentId,
+    body: ProgressIn,
+) -> Response:
+    """Append a dated progress report; a status change must follow the lifecycle (a refused
+    change is a 409 naming the allowed ones). Needs `If-Match` with the commitment's ETag."""
+    commitment = _locked(session, request, commitment_id)
+    update = editing.report_progress(
+        session, commitment, body, principal=editor, now=request.app.state.clock()
+    )
+    recorded = ProgressRecorded(
+        id=update.id,
+        sequence=update.sequence,
+        status=update.status,
+        commitment_version=commitment.version,
+    )
+    return Response(
+        content=recorded.model_dump_json(),
+        status_code=201,
+        media_type="application/json",
+        headers={
+            "ETag": version_etag(commitment.id, commitment.version),
+            "Location": f"/v1/commitments/{commitment.id}",
+            "Cache-Control": "no-store",
+        },
+    )
