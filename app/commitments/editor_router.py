@@ -73,7 +73,7 @@ async def create_commitment(
     summary="Get a commitment as editors see it",
     responses=problem_responses(401, 403, 404),
 )
-async def get_editorial(
+async def get_commitment_editorial(
     session: SessionDep, editor: CommitmentsWriter, commitment_id: CommitmentId
 ) -> Response:
     """All languages and states; its `ETag` is what updates send in `If-Match`."""

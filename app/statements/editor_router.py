@@ -76,7 +76,7 @@ async def create_statement(
     summary="Get a statement as editors see it",
     responses=problem_responses(401, 403, 404),
 )
-async def get_editorial(
+async def get_statement_editorial(
     request: Request, session: SessionDep, editor: StatementsWriter, statement_id: StatementId
 ) -> Response:
     """All languages, status and schedule. Its `ETag` is what updates send in `If-Match`."""
