@@ -16,6 +16,7 @@ from app.auth.router import router as keys_router
 from app.commitments.editor_router import router as commitment_editing_router
 from app.commitments.router import router as commitments_router
 from app.db import SessionDep
+from app.navigation.editor_router import router as navigation_editing_router
 from app.navigation.router import router as navigation_router
 from app.statements.editor_router import router as statement_editing_router
 from app.statements.router import router as statements_router
@@ -31,6 +32,7 @@ v1.include_router(commitments_router)
 v1.include_router(commitment_editing_router)
 v1.include_router(actors_router)
 v1.include_router(navigation_router)
+v1.include_router(navigation_editing_router)
 v1.include_router(keys_router)
 v1.include_router(taxonomy_router)
 

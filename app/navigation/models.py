@@ -24,6 +24,8 @@ class Menu(Base):
     key: Mapped[str] = mapped_column(String(32), primary_key=True)
     names: Mapped[dict[str, str]]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Bumped by every change to the menu or its items: the version partners see in the log.
+    version: Mapped[int] = mapped_column(default=1)
 
 
 class NavigationItem(Base):
@@ -51,3 +53,6 @@ class NavigationItem(Base):
     blurbs: Mapped[dict[str, str]]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's mapper config
