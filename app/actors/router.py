@@ -1,16 +1,20 @@
 """Read endpoints for actors."""
 
+import json
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
 from starlette.responses import Response
 
-from app.actors import service
-from app.actors.models import ActorType
+from app.actors import editing, service
+from app.actors.models import Actor, ActorType
 from app.actors.schemas import ActorRead
 from app.api.language import LanguageDep
 from app.api.pagination import Page, PageDep
+from app.api.preconditions import require_if_match, version_etag
+from app.api.problems import problem_responses
 from app.api.responses import Fresh, public_response, read_responses
+from app.auth.dependencies import TaxonomiesWriter
 from app.changes.dependencies import ContentVersionDep
 from app.db import SessionDep
 
@@ -66,3 +70,75 @@ async def get_actor(
         language=language,
         compute=lambda: Fresh(*service.get_actor(session, key=id_or_slug, language=language)),
     )
+
+
+def _editorial(actor: Actor, status: int = 200) -> Response:
+    body = {
+        "id": actor.id,
+        "slug": actor.slug,
+        "type": actor.type.value,
+        "names": actor.names,
+        "acronyms": actor.acronyms,
+        "iso3": actor.iso3,
+        "url": actor.url,
+        "version": actor.version,
+    }
+    return Response(
+        content=json.dumps(body, ensure_ascii=False),
+        status_code=status,
+        media_type="application/json",
+        headers={
+            "ETag": version_etag(actor.id, actor.version),
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+@router.post(
+    "",
+    status_code=201,
+    summary="Create an actor",
+    tags=["actors: editing"],
+    responses=problem_responses(401, 403, 409, 413, 422),
+)
+async def create_actor(
+    request: Request, session: SessionDep, editor: TaxonomiesWriter, body: editing.ActorCreate
+) -> Response:
+    """A new state, organization or group that can make commitments."""
+    actor = editing.create(session, body, principal=editor, now=request.app.state.clock())
+    response = _editorial(actor, 201)
+    response.headers["Location"] = f"/v1/actors/{actor.slug}"
+    return response
+
+
+@router.patch(
+    "/{actor_id}",
+    summary="Update an actor",
+    tags=["actors: editing"],
+    responses=problem_responses(401, 403, 404, 412, 413, 422, 428),
+)
+async def update_actor(
+    request: Request,
+    session: SessionDep,
+    editor: TaxonomiesWriter,
+    actor_id: Annotated[str, Path(max_length=32)],
+    body: editing.ActorUpdate,
+) -> Response:
+    """Names, acronyms, type or website; needs `If-Match` with the ETag of a previous write."""
+    actor = editing.load(session, actor_id)
+    require_if_match(request, version_etag(actor.id, actor.version))
+    editing.update(session, actor, body, principal=editor, now=request.app.state.clock())
+    return _editorial(actor)
+
+
+@router.get(
+    "/{actor_id}/editorial",
+    summary="Get an actor as editors see it",
+    tags=["actors: editing"],
+    responses=problem_responses(401, 403, 404),
+)
+async def get_actor_editorial(
+    session: SessionDep, editor: TaxonomiesWriter, actor_id: Annotated[str, Path(max_length=32)]
+) -> Response:
+    """All languages and the version; its `ETag` is what updates send in `If-Match`."""
+    return _editorial(editing.load(session, actor_id))

@@ -30,6 +30,9 @@ class Topic(Base):
     names: Mapped[dict[str, str]]
     descriptions: Mapped[dict[str, str]]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's mapper config
 
 
 class Framework(Base):

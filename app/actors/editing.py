@@ -1,0 +1,115 @@
+"""Writing actors (scope `taxonomies:write`)."""
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StringConstraints
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
+
+from app.actors.models import ID_PREFIX, Actor, ActorType
+from app.api.problems import Conflict, NotFound
+from app.api.text import ShortText, Title
+from app.audit import service as audit
+from app.auth.service import Principal
+from app.changes import service as changes
+from app.ids import new_id
+from app.taxonomy import service as taxonomy
+
+LangTag = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
+ActorSlug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=64)]
+
+
+class ActorCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "slug": "padf",
+                    "type": "ngo",
+                    "names": {"en": "Pan American Development Foundation"},
+                    "acronyms": {"en": "PADF"},
+                }
+            ]
+        },
+    )
+
+    slug: ActorSlug
+    type: ActorType
+    names: dict[LangTag, Title] = Field(min_length=1, max_length=20)
+    acronyms: dict[LangTag, ShortText] = Field(default_factory=dict, max_length=20)
+    iso3: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None = None
+    url: HttpUrl | None = None
+
+
+class ActorUpdate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"acronyms": {"fr": "FUPAD"}}]}
+    )
+
+    type: ActorType | None = None
+    names: dict[LangTag, Title] | None = Field(default=None, min_length=1, max_length=20)
+    acronyms: dict[LangTag, ShortText] | None = Field(default=None, max_length=20)
+    url: HttpUrl | None = None
+
+
+def load(session: Session, actor_id: str) -> Actor:
+    actor = session.get(Actor, actor_id)
+    if actor is None:
+        raise NotFound("No actor has this id.")
+    return actor
+
+
+def _done(session: Session, actor: Actor, principal: Principal, action: str, now: datetime) -> None:
+    actor.updated_at = now
+    flag_modified(actor, "updated_at")
+    session.flush()
+    changes.bump(session, at=now)  # commitments embed actor names
+    audit.record(
+        session,
+        key_id=principal.key_id,
+        action=action,
+        resource_type="actor",
+        resource_id=actor.id,
+        at=now,
+        details={"version": actor.version},
+    )
+
+
+def create(session: Session, data: ActorCreate, *, principal: Principal, now: datetime) -> Actor:
+    if session.scalar(select(Actor.id).where(Actor.slug == data.slug)) is not None:
+        raise Conflict("Another actor already has this slug.")
+    if data.iso3 is not None:
+        taxonomy.known_place_codes(session, [data.iso3])
+        if session.scalar(select(Actor.id).where(Actor.iso3 == data.iso3)) is not None:
+            raise Conflict("This state already has an actor.")
+    actor = Actor(
+        id=new_id(ID_PREFIX),
+        slug=data.slug,
+        type=data.type,
+        names=dict(data.names),
+        acronyms=dict(data.acronyms),
+        iso3=data.iso3,
+        url=str(data.url) if data.url else None,
+        created_at=now,
+    )
+    session.add(actor)
+    _done(session, actor, principal, "create", now)
+    return actor
+
+
+def update(
+    session: Session, actor: Actor, data: ActorUpdate, *, principal: Principal, now: datetime
+) -> Actor:
+    if data.type is not None:
+        actor.type = data.type
+    if data.names is not None:
+        actor.names = dict(data.names)
+    if data.acronyms is not None:
+        actor.acronyms = dict(data.acronyms)
+    if "url" in data.model_fields_set:
+        actor.url = str(data.url) if data.url else None
+    _done(session, actor, principal, "update", now)
+    return actor

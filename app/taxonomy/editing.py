@@ -1,0 +1,91 @@
+"""Writing topics (scope `taxonomies:write`). Places and frameworks are reference data: they
+change through the files in data/ and `newsroom migrate`, reviewed like code."""
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
+
+from app.api.problems import Conflict, NotFound
+from app.api.text import LongText, ShortText
+from app.audit import service as audit
+from app.auth.service import Principal
+from app.changes import service as changes
+from app.taxonomy.models import Topic
+
+LangTag = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
+TopicSlug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=64)]
+
+
+class TopicCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"slug": "statelessness", "names": {"en": "Statelessness"}}]
+        },
+    )
+
+    slug: TopicSlug
+    names: dict[LangTag, ShortText] = Field(min_length=1, max_length=20)
+    descriptions: dict[LangTag, LongText] = Field(default_factory=dict, max_length=20)
+
+
+class TopicUpdate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"names": {"fr": "Apatridie"}}]}
+    )
+
+    names: dict[LangTag, ShortText] | None = Field(default=None, min_length=1, max_length=20)
+    descriptions: dict[LangTag, LongText] | None = Field(default=None, max_length=20)
+
+
+def load(session: Session, slug: str) -> Topic:
+    topic = session.get(Topic, slug)
+    if topic is None:
+        raise NotFound("No topic has this slug.")
+    return topic
+
+
+def _done(session: Session, topic: Topic, principal: Principal, action: str, now: datetime) -> None:
+    topic.updated_at = now
+    flag_modified(topic, "updated_at")
+    session.flush()
+    changes.bump(session, at=now)
+    audit.record(
+        session,
+        key_id=principal.key_id,
+        action=action,
+        resource_type="topic",
+        resource_id=topic.slug,
+        at=now,
+        details={"version": topic.version},
+    )
+
+
+def create(session: Session, data: TopicCreate, *, principal: Principal, now: datetime) -> Topic:
+    if session.get(Topic, data.slug) is not None:
+        raise Conflict("A topic with this slug exists already.")
+    last = session.scalar(select(func.max(Topic.position))) or 0
+    topic = Topic(
+        slug=data.slug,
+        position=last + 1,
+        names=dict(data.names),
+        descriptions=dict(data.descriptions),
+    )
+    session.add(topic)
+    _done(session, topic, principal, "create", now)
+    return topic
+
+
+def update(
+    session: Session, topic: Topic, data: TopicUpdate, *, principal: Principal, now: datetime
+) -> Topic:
+    if data.names is not None:
+        topic.names = dict(data.names)
+    if data.descriptions is not None:
+        topic.descriptions = dict(data.descriptions)
+    _done(session, topic, principal, "update", now)
+    return topic

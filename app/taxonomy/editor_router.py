@@ -1,0 +1,84 @@
+"""Write endpoints for topics (scope `taxonomies:write`)."""
+
+import json
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
+from starlette.responses import Response
+
+from app.api.preconditions import require_if_match, version_etag
+from app.api.problems import problem_responses
+from app.auth.dependencies import TaxonomiesWriter
+from app.db import SessionDep
+from app.taxonomy import editing
+from app.taxonomy.models import Topic
+
+router = APIRouter(tags=["taxonomies: editing"])
+
+
+def _topic_editorial(topic: Topic, status: int = 200) -> Response:
+    body = {
+        "slug": topic.slug,
+        "names": topic.names,
+        "descriptions": topic.descriptions,
+        "version": topic.version,
+    }
+    return Response(
+        content=json.dumps(body, ensure_ascii=False),
+        status_code=status,
+        media_type="application/json",
+        headers={
+            "ETag": version_etag(topic.slug, topic.version),
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+@router.post(
+    "/topics",
+    status_code=201,
+    summary="Create a topic",
+    tags=["taxonomies: editing"],
+    responses=problem_responses(401, 403, 409, 413, 422),
+)
+async def create_topic(
+    request: Request, session: SessionDep, editor: TaxonomiesWriter, body: editing.TopicCreate
+) -> Response:
+    """A new topic statements can be tagged with."""
+    topic = editing.create(session, body, principal=editor, now=request.app.state.clock())
+    response = _topic_editorial(topic, 201)
+    response.headers["Location"] = f"/v1/topics/{topic.slug}"
+    return response
+
+
+@router.get(
+    "/topics/{slug}/editorial",
+    summary="Get a topic as editors see it",
+    tags=["taxonomies: editing"],
+    responses=problem_responses(401, 403, 404),
+)
+async def get_topic_editorial(
+    session: SessionDep, editor: TaxonomiesWriter, slug: Annotated[str, Path(max_length=64)]
+) -> Response:
+    """Names and descriptions in every language; its `ETag` is what updates send."""
+    return _topic_editorial(editing.load(session, slug))
+
+
+@router.patch(
+    "/topics/{slug}",
+    summary="Update a topic",
+    tags=["taxonomies: editing"],
+    responses=problem_responses(401, 403, 404, 412, 413, 422, 428),
+)
+async def update_topic(
+    request: Request,
+    session: SessionDep,
+    editor: TaxonomiesWriter,
+    slug: Annotated[str, Path(max_length=64)],
+    body: editing.TopicUpdate,
+) -> Response:
+    """Names and descriptions; needs `If-Match`."""
+    topic = editing.load(session, slug)
+    require_if_match(request, version_etag(topic.slug, topic.version))
+    editing.update(session, topic, body, principal=editor, now=request.app.state.clock())
+    return _topic_editorial(topic)
