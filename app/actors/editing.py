@@ -55,6 +55,35 @@ class ActorUpdate(BaseModel):
     url: HttpUrl | None = None
 
 
+class ActorEditorial(BaseModel):
+    model_config = ConfigDict(
+        from_attributes=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "act_x",
+                    "slug": "padf",
+                    "type": "ngo",
+                    "names": {"en": "PADF"},
+                    "acronyms": {},
+                    "iso3": None,
+                    "url": None,
+                    "version": 2,
+                }
+            ]
+        },
+    )
+
+    id: str
+    slug: str
+    type: ActorType
+    names: dict[str, str]
+    acronyms: dict[str, str]
+    iso3: str | None
+    url: str | None
+    version: int
+
+
 def load(session: Session, actor_id: str) -> Actor:
     actor = session.get(Actor, actor_id)
     if actor is None:

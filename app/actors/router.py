@@ -1,6 +1,5 @@
 """Read endpoints for actors."""
 
-import json
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
@@ -97,6 +96,7 @@ def _editorial(actor: Actor, status: int = 200) -> Response:
 @router.post(
     "",
     status_code=201,
+    response_model=editing.ActorEditorial,
     summary="Create an actor",
     tags=["actors: editing"],
     responses=problem_responses(401, 403, 409, 413, 422),
@@ -113,6 +113,7 @@ async def create_actor(
 
 @router.patch(
     "/{actor_id}",
+    response_model=editing.ActorEditorial,
     summary="Update an actor",
     tags=["actors: editing"],
     responses=problem_responses(401, 403, 404, 412, 413, 422, 428),
@@ -133,6 +134,7 @@ async def update_actor(
 
 @router.get(
     "/{actor_id}/editorial",
+    response_model=editing.ActorEditorial,
     summary="Get an actor as editors see it",
     tags=["actors: editing"],
     responses=problem_responses(401, 403, 404),

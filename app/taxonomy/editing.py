@@ -42,6 +42,27 @@ class TopicUpdate(BaseModel):
     descriptions: dict[LangTag, LongText] | None = Field(default=None, max_length=20)
 
 
+class TopicEditorial(BaseModel):
+    model_config = ConfigDict(
+        from_attributes=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "slug": "statelessness",
+                    "names": {"en": "Statelessness"},
+                    "descriptions": {},
+                    "version": 1,
+                }
+            ]
+        },
+    )
+
+    slug: str
+    names: dict[str, str]
+    descriptions: dict[str, str]
+    version: int
+
+
 def load(session: Session, slug: str) -> Topic:
     topic = session.get(Topic, slug)
     if topic is None:

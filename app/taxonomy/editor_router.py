@@ -1,6 +1,5 @@
 """Write endpoints for topics (scope `taxonomies:write`)."""
 
-import json
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
@@ -37,6 +36,7 @@ def _topic_editorial(topic: Topic, status: int = 200) -> Response:
 @router.post(
     "/topics",
     status_code=201,
+    response_model=editing.TopicEditorial,
     summary="Create a topic",
     tags=["taxonomies: editing"],
     responses=problem_responses(401, 403, 409, 413, 422),
@@ -53,6 +53,7 @@ async def create_topic(
 
 @router.get(
     "/topics/{slug}/editorial",
+    response_model=editing.TopicEditorial,
     summary="Get a topic as editors see it",
     tags=["taxonomies: editing"],
     responses=problem_responses(401, 403, 404),
@@ -66,6 +67,7 @@ async def get_topic_editorial(
 
 @router.patch(
     "/topics/{slug}",
+    response_model=editing.TopicEditorial,
     summary="Update a topic",
     tags=["taxonomies: editing"],
     responses=problem_responses(401, 403, 404, 412, 413, 422, 428),
