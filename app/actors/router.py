@@ -72,18 +72,8 @@ async def get_actor(
 
 
 def _editorial(actor: Actor, status: int = 200) -> Response:
-    body = {
-        "id": actor.id,
-        "slug": actor.slug,
-        "type": actor.type.value,
-        "names": actor.names,
-        "acronyms": actor.acronyms,
-        "iso3": actor.iso3,
-        "url": actor.url,
-        "version": actor.version,
-    }
     return Response(
-        content=json.dumps(body, ensure_ascii=False),
+        content=editing.ActorEditorial.model_validate(actor).model_dump_json(),
         status_code=status,
         media_type="application/json",
         headers={

@@ -16,14 +16,8 @@ router = APIRouter(tags=["taxonomies: editing"])
 
 
 def _topic_editorial(topic: Topic, status: int = 200) -> Response:
-    body = {
-        "slug": topic.slug,
-        "names": topic.names,
-        "descriptions": topic.descriptions,
-        "version": topic.version,
-    }
     return Response(
-        content=json.dumps(body, ensure_ascii=False),
+        content=editing.TopicEditorial.model_validate(topic).model_dump_json(),
         status_code=status,
         media_type="application/json",
         headers={
