@@ -8,6 +8,7 @@ from starlette.responses import Response
 from app.actors import editing, service
 from app.actors.models import Actor, ActorType
 from app.actors.schemas import ActorRead
+from app.api.idempotency import idempotent
 from app.api.language import LanguageDep
 from app.api.pagination import Page, PageDep
 from app.api.preconditions import require_if_match, version_etag
@@ -94,11 +95,16 @@ def _editorial(actor: Actor, status: int = 200) -> Response:
 async def create_actor(
     request: Request, session: SessionDep, editor: TaxonomiesWriter, body: editing.ActorCreate
 ) -> Response:
-    """A new state, organization or group that can make commitments."""
-    actor = editing.create(session, body, principal=editor, now=request.app.state.clock())
-    response = _editorial(actor, 201)
-    response.headers["Location"] = f"/v1/actors/{actor.slug}"
-    return response
+    """A new state, organization or group that can make commitments. `Idempotency-Key` makes
+    retries safe."""
+
+    def create() -> Response:
+        actor = editing.create(session, body, principal=editor, now=request.app.state.clock())
+        response = _editorial(actor, 201)
+        response.headers["Location"] = f"/v1/actors/{actor.slug}"
+        return response
+
+    return await idempotent(request, session, editor.key_id, create)
 
 
 @router.patch(

@@ -2,6 +2,7 @@
 the first response again instead of creating a second resource."""
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -97,3 +98,17 @@ def remember(
         )
     )
     session.flush()
+
+
+async def idempotent(
+    request: Request, session: Session, key_id: str, create: Callable[[], Response]
+) -> Response:
+    """Run a create once per `Idempotency-Key`: a retry with the same body gets the first
+    response again, whatever `create` would do now."""
+    idempotency = await idempotency_of(request, key_id)
+    replayed = replay(session, idempotency)
+    if replayed is not None:
+        return replayed
+    response = create()
+    remember(session, idempotency, response, bytes(response.body).decode())
+    return response

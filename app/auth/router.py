@@ -6,6 +6,7 @@ from fastapi import APIRouter, Path, Request
 from starlette.responses import Response
 
 from app.api.problems import problem_responses
+from app.audit import service as audit
 from app.auth import service
 from app.auth.dependencies import KeysAdmin, key_pepper
 from app.auth.models import TOKEN_PREFIX, ApiKey
@@ -50,6 +51,15 @@ async def create_key(
         expires_at=body.expires_at,
         created_by=admin.key_id,
     )
+    audit.record(
+        session,
+        key_id=admin.key_id,
+        action="create_key",
+        resource_type="api_key",
+        resource_id=key.id,
+        at=request.app.state.clock(),
+        details={"scopes": key.scopes},
+    )
     response.headers["Location"] = f"/v1/keys/{key.id}"
     response.headers["Cache-Control"] = "no-store"
     return ApiKeyCreated.model_validate({**key_read(key).model_dump(), "token": token})
@@ -75,5 +85,14 @@ async def revoke_key(
     key_id: Annotated[str, Path(max_length=32)],
 ) -> Response:
     """The key stops working at once; it stays listed as revoked."""
-    service.revoke_key(session, key_id=key_id, now=request.app.state.clock())
+    now = request.app.state.clock()
+    service.revoke_key(session, key_id=key_id, now=now)
+    audit.record(
+        session,
+        key_id=admin.key_id,
+        action="revoke_key",
+        resource_type="api_key",
+        resource_id=key_id,
+        at=now,
+    )
     return Response(status_code=204, headers={"Cache-Control": "no-store"})

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Path, Request
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from app.api.idempotency import idempotency_of, remember, replay
+from app.api.idempotency import idempotent
 from app.api.preconditions import require_if_match, version_etag
 from app.api.problems import problem_responses
 from app.auth.dependencies import CommitmentsWriter, Publisher
@@ -56,15 +56,14 @@ async def create_commitment(
 ) -> Response:
     """A new draft commitment, status `announced`. Quotes are checked against the cited
     paragraph in each language. `Idempotency-Key` makes retries safe."""
-    idempotency = await idempotency_of(request, editor.key_id)
-    replayed = replay(session, idempotency)
-    if replayed is not None:
-        return replayed
-    commitment = editing.create(session, body, principal=editor, now=request.app.state.clock())
-    response = _response(session, commitment, status=201)
-    response.headers["Location"] = f"/v1/commitments/{commitment.id}/editorial"
-    remember(session, idempotency, response, bytes(response.body).decode())
-    return response
+
+    def create() -> Response:
+        commitment = editing.create(session, body, principal=editor, now=request.app.state.clock())
+        response = _response(session, commitment, status=201)
+        response.headers["Location"] = f"/v1/commitments/{commitment.id}/editorial"
+        return response
+
+    return await idempotent(request, session, editor.key_id, create)
 
 
 @router.get(

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Path, Request
 from pydantic import BaseModel
 from starlette.responses import Response
 
+from app.api.idempotency import idempotent
 from app.api.preconditions import require_if_match, version_etag
 from app.api.problems import problem_responses
 from app.auth.dependencies import NavigationWriter
@@ -55,11 +56,15 @@ def _menu_response(menu: Menu, status: int = 200) -> Response:
 async def create_menu(
     request: Request, session: SessionDep, editor: NavigationWriter, body: MenuCreate
 ) -> Response:
-    """A new, empty menu."""
-    menu = editing.create_menu(session, body, principal=editor, now=request.app.state.clock())
-    response = _menu_response(menu, 201)
-    response.headers["Location"] = f"/v1/navigation/{menu.key}"
-    return response
+    """A new, empty menu. `Idempotency-Key` makes retries safe."""
+
+    def create() -> Response:
+        menu = editing.create_menu(session, body, principal=editor, now=request.app.state.clock())
+        response = _menu_response(menu, 201)
+        response.headers["Location"] = f"/v1/navigation/{menu.key}"
+        return response
+
+    return await idempotent(request, session, editor.key_id, create)
 
 
 @router.get(
@@ -99,12 +104,16 @@ async def get_item_editorial(
 async def create_item(
     request: Request, session: SessionDep, editor: NavigationWriter, menu: MenuKey, body: ItemCreate
 ) -> Response:
-    """Insert an item under a parent (or at the root), at a position or at the end."""
+    """Insert an item under a parent (or at the root), at a position or at the end.
+    `Idempotency-Key` makes retries safe."""
     target = editing.load_menu(session, menu)
-    item = editing.create_item(
-        session, target, body, principal=editor, now=request.app.state.clock()
-    )
-    return _item_response(item, 201)
+
+    def create() -> Response:
+        now = request.app.state.clock()
+        item = editing.create_item(session, target, body, principal=editor, now=now)
+        return _item_response(item, 201)
+
+    return await idempotent(request, session, editor.key_id, create)
 
 
 @router.patch(

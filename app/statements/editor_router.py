@@ -6,7 +6,7 @@ from fastapi import APIRouter, Path, Request
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from app.api.idempotency import idempotency_of, remember, replay
+from app.api.idempotency import idempotent
 from app.api.preconditions import require_if_match, version_etag
 from app.api.problems import problem_responses
 from app.auth.dependencies import Publisher, StatementsWriter
@@ -59,15 +59,14 @@ async def create_statement(
 ) -> Response:
     """A new draft, invisible to the public until published. Send `Idempotency-Key` to make
     retries safe: the same key and body replay the first response."""
-    idempotency = await idempotency_of(request, editor.key_id)
-    replayed = replay(session, idempotency)
-    if replayed is not None:
-        return replayed
-    statement = editing.create(session, body, principal=editor, now=request.app.state.clock())
-    response = _editorial_response(session, statement, request, status=201)
-    response.headers["Location"] = f"/v1/statements/{statement.id}/editorial"
-    remember(session, idempotency, response, bytes(response.body).decode())
-    return response
+
+    def create() -> Response:
+        statement = editing.create(session, body, principal=editor, now=request.app.state.clock())
+        response = _editorial_response(session, statement, request, status=201)
+        response.headers["Location"] = f"/v1/statements/{statement.id}/editorial"
+        return response
+
+    return await idempotent(request, session, editor.key_id, create)
 
 
 @router.get(

@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request
 from starlette.responses import Response
 
+from app.api.idempotency import idempotent
 from app.api.preconditions import require_if_match, version_etag
 from app.api.problems import problem_responses
 from app.auth.dependencies import TaxonomiesWriter
@@ -38,11 +39,15 @@ def _topic_editorial(topic: Topic, status: int = 200) -> Response:
 async def create_topic(
     request: Request, session: SessionDep, editor: TaxonomiesWriter, body: editing.TopicCreate
 ) -> Response:
-    """A new topic statements can be tagged with."""
-    topic = editing.create(session, body, principal=editor, now=request.app.state.clock())
-    response = _topic_editorial(topic, 201)
-    response.headers["Location"] = f"/v1/topics/{topic.slug}"
-    return response
+    """A new topic statements can be tagged with. `Idempotency-Key` makes retries safe."""
+
+    def create() -> Response:
+        topic = editing.create(session, body, principal=editor, now=request.app.state.clock())
+        response = _topic_editorial(topic, 201)
+        response.headers["Location"] = f"/v1/topics/{topic.slug}"
+        return response
+
+    return await idempotent(request, session, editor.key_id, create)
 
 
 @router.get(

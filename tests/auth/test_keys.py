@@ -168,3 +168,17 @@ def test_cli_creates_the_first_admin_key(
             connection.execute(delete(ApiKey).where(ApiKey.name == "first admin"))
         engine.dispose()
     assert session.scalars(select(ApiKey).where(ApiKey.name == "first admin")).all() == []
+
+
+def test_key_administration_is_audited(client: TestClient, session: Session) -> None:
+    from app.audit.models import AuditEntry
+
+    admin = make_key(session, *ADMIN)
+    created = client.post(
+        "/v1/keys", json={"name": "p", "scopes": ["content:preview"]}, headers=admin
+    )
+    client.delete(f"/v1/keys/{created.json()['id']}", headers=admin)
+    actions = session.scalars(
+        select(AuditEntry.action).where(AuditEntry.resource_id == created.json()["id"])
+    ).all()
+    assert sorted(actions) == ["create_key", "revoke_key"]

@@ -125,3 +125,13 @@ def test_navigation_writes_need_their_scope(client: TestClient, session: Session
     other = make_key(session, Scope.STATEMENTS_WRITE)
     response = client.post("/v1/navigation", json={"key": "x", "names": {"en": "X"}}, headers=other)
     assert response.status_code == 403
+
+
+def test_item_creation_is_idempotent(client: TestClient, editor: dict[str, str], menu: str) -> None:
+    headers = {**editor, "Idempotency-Key": "nav-1"}
+    item = {"kind": "heading", "labels": {"en": "Once"}}
+    first = client.post("/v1/navigation/side/items", json=item, headers=headers)
+    second = client.post("/v1/navigation/side/items", json=item, headers=headers)
+    assert first.status_code == second.status_code == 201
+    assert first.json()["id"] == second.json()["id"]
+    assert [i["label"] for i in client.get("/v1/navigation/side").json()["items"]] == ["Once"]
