@@ -4,12 +4,13 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 
 from fastapi import Depends, Request
 from sqlalchemy import JSON, DateTime, Engine, Enum, MetaData, create_engine, event
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.types import TypeDecorator
 
 from app.config import Settings
@@ -67,6 +68,19 @@ def checked_enum(enum_class: type[StrEnum], name: str) -> Enum:
         length=32,
         values_callable=lambda members: [member.value for member in members],
     )
+
+
+class Versioned(Protocol):
+    updated_at: datetime
+
+
+def touch(session: Session, row: Versioned, now: datetime) -> None:
+    """A new version of a row, even when nothing else in it changed and the clock stood still:
+    with `version_id_col`, the UPDATE checks the version read, so of two writers holding the
+    same ETag only the first commits and the other gets a 412."""
+    row.updated_at = now
+    flag_modified(row, "updated_at")
+    session.flush()
 
 
 def utcnow() -> datetime:

@@ -6,7 +6,6 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StringConstraints
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import flag_modified
 
 from app.actors.models import ID_PREFIX, Actor, ActorType
 from app.api.problems import Conflict, NotFound
@@ -14,6 +13,7 @@ from app.api.text import ShortText, Title
 from app.audit import service as audit
 from app.auth.service import Principal
 from app.changes import service as changes
+from app.db import touch
 from app.ids import new_id
 from app.taxonomy import service as taxonomy
 
@@ -92,9 +92,7 @@ def load(session: Session, actor_id: str) -> Actor:
 
 
 def _done(session: Session, actor: Actor, principal: Principal, action: str, now: datetime) -> None:
-    actor.updated_at = now
-    flag_modified(actor, "updated_at")
-    session.flush()
+    touch(session, actor, now)
     changes.bump(session, at=now)  # commitments embed actor names
     audit.record(
         session,

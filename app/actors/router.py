@@ -13,7 +13,7 @@ from app.api.language import LanguageDep
 from app.api.pagination import Page, PageDep
 from app.api.preconditions import require_if_match, version_etag
 from app.api.problems import problem_responses
-from app.api.responses import Fresh, public_response, read_responses
+from app.api.responses import Fresh, editorial_response, public_response, read_responses
 from app.auth.dependencies import TaxonomiesWriter
 from app.changes.dependencies import ContentVersionDep
 from app.db import SessionDep
@@ -73,15 +73,8 @@ async def get_actor(
 
 
 def _editorial(actor: Actor, status: int = 200) -> Response:
-    return Response(
-        content=editing.ActorEditorial.model_validate(actor).model_dump_json(),
-        status_code=status,
-        media_type="application/json",
-        headers={
-            "ETag": version_etag(actor.id, actor.version),
-            "Cache-Control": "private, no-store",
-        },
-    )
+    model = editing.ActorEditorial.model_validate(actor)
+    return editorial_response(model, version_etag(actor.id, actor.version), status)
 
 
 @router.post(

@@ -94,3 +94,13 @@ def public_response(
     if entry.expires_at is not None:
         seconds = int((entry.expires_at - now).total_seconds())
     return send(request, entry.rendered, public_cache(request, seconds_until_change=seconds))
+
+
+def editorial_response(model: BaseModel, etag: str, status: int = 200) -> Response:
+    """An editor's view of a resource: never cached anywhere, tagged for `If-Match`."""
+    return Response(
+        content=model.model_dump_json(),
+        status_code=status,
+        media_type="application/json",
+        headers={"ETag": etag, "Cache-Control": "private, no-store"},
+    )

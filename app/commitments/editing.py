@@ -5,43 +5,34 @@ must stand verbatim in that paragraph of that language.
 """
 
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import flag_modified
 
 from app.actors import service as actors_service
-from app.api.problems import Conflict, FieldError, InvalidParameters, NotFound
+from app.api.problems import Conflict, NotFound
 from app.audit import service as audit
 from app.auth.service import Principal
 from app.changes import service as changes
 from app.changes.service import Operation
+from app.commitments import drafting
 from app.commitments.lifecycle import ProgressReport, record_progress
 from app.commitments.models import (
     ID_PREFIX,
     Commitment,
-    CommitmentTranslation,
     ImplementationStatus,
     ProgressUpdate,
-    commitment_actors,
-    commitment_kinds,
-    commitment_places,
-    commitment_terms,
 )
 from app.commitments.write_schemas import (
     CommitmentCreate,
-    CommitmentEditorial,
-    CommitmentTextIn,
     CommitmentUpdate,
     ProgressIn,
     SourceIn,
     evidence_json,
 )
+from app.db import touch
 from app.ids import new_id
 from app.publication import PublicationStatus
-from app.statements import service as statements_service
-from app.taxonomy import service as taxonomy
 
 RESOURCE = "commitment"
 
@@ -60,112 +51,6 @@ def load(session: Session, commitment_id: str) -> Commitment:
     if commitment is None or commitment.deleted_at is not None:
         raise NotFound("No commitment has this id.")
     return commitment
-
-
-def _invalid(pointer: str, detail: str) -> InvalidParameters:
-    return InvalidParameters(detail, errors=[FieldError(pointer=pointer, detail=detail)])
-
-
-def _check_source(
-    session: Session, source: SourceIn, translations: dict[str, CommitmentTextIn | None]
-) -> None:
-    if source.statement is None:
-        if source.anchor is not None:
-            raise _invalid("#/source/anchor", "An anchor needs the statement it belongs to.")
-        return
-    paragraphs = statements_service.paragraphs(session, source.statement)
-    if paragraphs is None:
-        raise _invalid("#/source/statement", "No statement has this id.")
-    if source.anchor is None:
-        return
-    by_lang = {lang: body.get(source.anchor) for lang, body in paragraphs.items()}
-    if not any(by_lang.values()):
-        raise _invalid("#/source/anchor", "The statement has no paragraph with this anchor.")
-    for lang, text in translations.items():
-        if text is None or text.quote is None:
-            continue
-        paragraph = by_lang.get(lang)
-        if paragraph is None or text.quote not in paragraph:
-            raise _invalid(
-                f"#/translations/{lang}/quote",
-                "The quote is not found verbatim in the cited paragraph in this language.",
-            )
-
-
-def _links(session: Session, data: CommitmentCreate | CommitmentUpdate) -> dict[str, Any]:
-    links: dict[str, Any] = {}
-    if data.places is not None:
-        links["places"] = taxonomy.known_place_codes(session, data.places)
-    if data.terms is not None:
-        links["terms"] = taxonomy.known_term_codes(session, data.terms)
-    if data.kinds is not None:
-        links["kinds"] = [k.value for k in data.kinds]
-    if data.actors is not None:
-        keys = [a.actor for a in data.actors]
-        ids = dict(
-            zip(keys, actors_service.resolve_keys(session, keys, pointer="#/actors"), strict=True)
-        )
-        links["actors"] = {(ids[a.actor], a.role.value) for a in data.actors}
-    return links
-
-
-def _write_links(session: Session, commitment_id: str, links: dict[str, Any]) -> None:
-    for field, table, column in (
-        ("places", commitment_places, "place_code"),
-        ("terms", commitment_terms, "term_code"),
-        ("kinds", commitment_kinds, "kind"),
-    ):
-        if field in links:
-            session.execute(delete(table).where(table.c.commitment_id == commitment_id))
-            rows = [
-                {"commitment_id": commitment_id, column: v} for v in dict.fromkeys(links[field])
-            ]
-            if rows:
-                session.execute(insert(table), rows)
-    if "actors" in links:
-        session.execute(
-            delete(commitment_actors).where(commitment_actors.c.commitment_id == commitment_id)
-        )
-        session.execute(
-            insert(commitment_actors),
-            [
-                {"commitment_id": commitment_id, "actor_id": a, "role": r}
-                for a, r in links["actors"]
-            ],
-        )
-
-
-def _write_texts(
-    session: Session, commitment_id: str, translations: dict[str, CommitmentTextIn | None]
-) -> None:
-    for lang, text in translations.items():
-        current = session.get(CommitmentTranslation, (commitment_id, lang))
-        if text is None:
-            if current is not None:
-                session.delete(current)
-            continue
-        values = text.model_dump()
-        if current is None:
-            session.add(CommitmentTranslation(commitment_id=commitment_id, lang=lang, **values))
-        else:
-            for name, value in values.items():
-                setattr(current, name, value)
-    session.flush()
-    if (
-        session.scalar(
-            select(CommitmentTranslation.lang).where(
-                CommitmentTranslation.commitment_id == commitment_id
-            )
-        )
-        is None
-    ):
-        raise _invalid("#/translations", "A commitment needs at least one translation.")
-
-
-def _touch(session: Session, commitment: Commitment, now: datetime) -> None:
-    commitment.updated_at = now
-    flag_modified(commitment, "updated_at")  # a new version even when the clock has not moved
-    session.flush()
 
 
 def _announce(
@@ -200,8 +85,8 @@ def create(
 ) -> Commitment:
     if session.scalar(select(Commitment.id).where(Commitment.code == data.code)) is not None:
         raise Conflict("Another commitment already has this code.")
-    _check_source(session, data.source, dict(data.translations))
-    links = _links(session, data)
+    drafting.check_source(session, data.source, dict(data.translations))
+    links = drafting.links(session, data)
     commitment = Commitment(
         id=new_id(ID_PREFIX),
         code=data.code,
@@ -222,8 +107,8 @@ def create(
     )
     session.add(commitment)
     session.flush()
-    _write_texts(session, commitment.id, dict(data.translations))
-    _write_links(session, commitment.id, links)
+    drafting.write_texts(session, commitment.id, dict(data.translations))
+    drafting.write_links(session, commitment.id, links)
     _audit(session, principal, "create", commitment, now)
     return commitment
 
@@ -242,7 +127,7 @@ def update(
         source = data.source or SourceIn(
             statement=commitment.source_statement_id, anchor=commitment.source_anchor
         )
-        _check_source(session, source, dict(data.translations or {}))
+        drafting.check_source(session, source, dict(data.translations or {}))
     if data.source is not None:
         commitment.source_statement_id = data.source.statement
         commitment.source_anchor = data.source.anchor
@@ -256,9 +141,9 @@ def update(
         commitment.resources_amount = data.resources.amount if data.resources else None
         commitment.resources_currency = data.resources.currency if data.resources else None
     if data.translations is not None:
-        _write_texts(session, commitment.id, dict(data.translations))
-    _write_links(session, commitment.id, _links(session, data))
-    _touch(session, commitment, now)
+        drafting.write_texts(session, commitment.id, dict(data.translations))
+    drafting.write_links(session, commitment.id, drafting.links(session, data))
+    touch(session, commitment, now)
     if was_visible:
         _announce(session, commitment, Operation.UPDATE, now)
     _audit(session, principal, "update", commitment, now)
@@ -274,7 +159,7 @@ def set_published(
         commitment.published_at = commitment.published_at or now
     else:
         commitment.publication_status = PublicationStatus.DRAFT
-    _touch(session, commitment, now)
+    touch(session, commitment, now)
     visible = is_visible(commitment, now)
     if visible:
         _announce(session, commitment, Operation.UPDATE if was_visible else Operation.PUBLISH, now)
@@ -289,7 +174,7 @@ def remove(
 ) -> None:
     was_visible = is_visible(commitment, now)
     commitment.deleted_at = now
-    _touch(session, commitment, now)
+    touch(session, commitment, now)
     if was_visible:
         _announce(session, commitment, Operation.DELETE, now)
     _audit(session, principal, "delete", commitment, now)
@@ -319,56 +204,8 @@ def report_progress(
         ),
         today=now.date(),
     )
-    _touch(session, commitment, now)
+    touch(session, commitment, now)
     if is_visible(commitment, now):
         _announce(session, commitment, Operation.UPDATE, now)
     _audit(session, principal, "report_progress", commitment, now)
     return update
-
-
-def editorial(session: Session, commitment: Commitment) -> CommitmentEditorial:
-    texts = session.scalars(
-        select(CommitmentTranslation).where(CommitmentTranslation.commitment_id == commitment.id)
-    ).all()
-
-    def codes(table: Any, column: str) -> list[str]:
-        query = select(table.c[column]).where(table.c.commitment_id == commitment.id)
-        return sorted(str(value) for value in session.scalars(query))
-
-    actors = session.execute(
-        select(commitment_actors.c.actor_id, commitment_actors.c.role).where(
-            commitment_actors.c.commitment_id == commitment.id
-        )
-    ).all()
-    return CommitmentEditorial(
-        id=commitment.id,
-        code=commitment.code,
-        version=commitment.version,
-        publication_status=commitment.publication_status.value,
-        published_at=commitment.published_at,
-        deleted_at=commitment.deleted_at,
-        implementation_status=commitment.implementation_status,
-        made_on=commitment.made_on,
-        due_on=commitment.due_on,
-        due_precision=commitment.due_precision,
-        kinds=codes(commitment_kinds, "kind"),
-        actors=sorted(({"actor": a, "role": str(r)} for a, r in actors), key=lambda x: x["actor"]),
-        places=codes(commitment_places, "place_code"),
-        terms=codes(commitment_terms, "term_code"),
-        source={
-            "statement": commitment.source_statement_id,
-            "anchor": commitment.source_anchor,
-            "url": commitment.source_url,
-        },
-        translations={
-            t.lang: {"title": t.title, "summary": t.summary, "text": t.text, "quote": t.quote}
-            for t in texts
-        },
-        indicators=commitment.indicators,
-        resources=(
-            {"amount": str(commitment.resources_amount), "currency": commitment.resources_currency}
-            if commitment.resources_amount is not None and commitment.resources_currency
-            else None
-        ),
-        updated_at=commitment.updated_at,
-    )

@@ -9,8 +9,9 @@ from starlette.responses import Response
 from app.api.idempotency import idempotent
 from app.api.preconditions import require_if_match, version_etag
 from app.api.problems import problem_responses
+from app.api.responses import editorial_response
 from app.auth.dependencies import CommitmentsWriter, Publisher
-from app.commitments import editing
+from app.commitments import drafting, editing
 from app.commitments.models import Commitment
 from app.commitments.write_schemas import (
     CommitmentCreate,
@@ -27,15 +28,8 @@ WRITE_ERRORS = problem_responses(401, 403, 404, 409, 412, 413, 422, 428)
 
 
 def _response(session: Session, commitment: Commitment, status: int = 200) -> Response:
-    return Response(
-        content=editing.editorial(session, commitment).model_dump_json(),
-        status_code=status,
-        media_type="application/json",
-        headers={
-            "ETag": version_etag(commitment.id, commitment.version),
-            "Cache-Control": "private, no-store",
-        },
-    )
+    etag = version_etag(commitment.id, commitment.version)
+    return editorial_response(drafting.editorial(session, commitment), etag, status)
 
 
 def _locked(session: Session, request: Request, commitment_id: str) -> Commitment:

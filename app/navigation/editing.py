@@ -4,13 +4,13 @@ menu is public as soon as it exists, so every change to it is one the public can
 from datetime import datetime
 
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import flag_modified
 
 from app.api.problems import Conflict, FieldError, InvalidParameters, NotFound
 from app.audit import service as audit
 from app.auth.service import Principal
 from app.changes import service as changes
 from app.changes.service import Operation
+from app.db import touch
 from app.navigation import tree
 from app.navigation.models import ItemKind, Menu, NavigationItem
 from app.navigation.write_schemas import ItemCreate, ItemMove, ItemUpdate, MenuCreate
@@ -29,9 +29,7 @@ def _changed(
     operation: Operation = Operation.UPDATE,
 ) -> None:
     menu.version += 1
-    menu.updated_at = now
-    flag_modified(menu, "updated_at")
-    session.flush()
+    touch(session, menu, now)
     changes.record(
         session,
         resource_type=RESOURCE,
@@ -138,9 +136,7 @@ def update_item(
         item.icon = data.icon
     if data.visible is not None:
         item.visible = data.visible
-    item.updated_at = now
-    flag_modified(item, "updated_at")
-    session.flush()
+    touch(session, item, now)
     _changed(session, menu, principal, "update_item", item.id, now)
     return item
 

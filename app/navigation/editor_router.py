@@ -3,12 +3,12 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
-from pydantic import BaseModel
 from starlette.responses import Response
 
 from app.api.idempotency import idempotent
 from app.api.preconditions import require_if_match, version_etag
 from app.api.problems import problem_responses
+from app.api.responses import editorial_response
 from app.auth.dependencies import NavigationWriter
 from app.db import SessionDep
 from app.navigation import editing
@@ -29,21 +29,16 @@ ItemId = Annotated[str, Path(max_length=40)]
 WRITE_ERRORS = problem_responses(401, 403, 404, 409, 412, 413, 422, 428)
 
 
-def _send(model: BaseModel, etag: str, status: int = 200) -> Response:
-    return Response(
-        content=model.model_dump_json(),
-        status_code=status,
-        media_type="application/json",
-        headers={"ETag": etag, "Cache-Control": "private, no-store"},
+def _item_response(item: NavigationItem, status: int = 200) -> Response:
+    return editorial_response(
+        ItemEditorial.model_validate(item), version_etag(item.id, item.version), status
     )
 
 
-def _item_response(item: NavigationItem, status: int = 200) -> Response:
-    return _send(ItemEditorial.model_validate(item), version_etag(item.id, item.version), status)
-
-
 def _menu_response(menu: Menu, status: int = 200) -> Response:
-    return _send(MenuEditorial.model_validate(menu), version_etag(menu.key, menu.version), status)
+    return editorial_response(
+        MenuEditorial.model_validate(menu), version_etag(menu.key, menu.version), status
+    )
 
 
 @router.post(

@@ -9,9 +9,10 @@ from starlette.responses import Response
 from app.api.idempotency import idempotent
 from app.api.preconditions import require_if_match, version_etag
 from app.api.problems import problem_responses
+from app.api.responses import editorial_response
 from app.auth.dependencies import Publisher, StatementsWriter
 from app.db import SessionDep
-from app.statements import editing
+from app.statements import drafting, editing
 from app.statements.models import Statement
 from app.statements.schemas import (
     ScheduleIn,
@@ -29,16 +30,8 @@ WRITE_ERRORS = problem_responses(401, 403, 404, 409, 412, 413, 422, 428)
 def _editorial_response(
     session: Session, statement: Statement, request: Request, status: int = 200
 ) -> Response:
-    body = editing.editorial(session, statement, request.app.state.clock()).model_dump_json()
-    return Response(
-        content=body,
-        status_code=status,
-        media_type="application/json",
-        headers={
-            "ETag": version_etag(statement.id, statement.version),
-            "Cache-Control": "private, no-store",
-        },
-    )
+    model = drafting.editorial(session, statement, request.app.state.clock())
+    return editorial_response(model, version_etag(statement.id, statement.version), status)
 
 
 def _locked(session: Session, request: Request, statement_id: str) -> Statement:

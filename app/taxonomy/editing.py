@@ -7,13 +7,13 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import flag_modified
 
 from app.api.problems import Conflict, NotFound
 from app.api.text import LongText, ShortText
 from app.audit import service as audit
 from app.auth.service import Principal
 from app.changes import service as changes
+from app.db import touch
 from app.taxonomy.models import Topic
 
 LangTag = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
@@ -71,9 +71,7 @@ def load(session: Session, slug: str) -> Topic:
 
 
 def _done(session: Session, topic: Topic, principal: Principal, action: str, now: datetime) -> None:
-    topic.updated_at = now
-    flag_modified(topic, "updated_at")
-    session.flush()
+    touch(session, topic, now)
     changes.bump(session, at=now)
     audit.record(
         session,

@@ -8,6 +8,7 @@ from starlette.responses import Response
 from app.api.idempotency import idempotent
 from app.api.preconditions import require_if_match, version_etag
 from app.api.problems import problem_responses
+from app.api.responses import editorial_response
 from app.auth.dependencies import TaxonomiesWriter
 from app.db import SessionDep
 from app.taxonomy import editing
@@ -17,15 +18,8 @@ router = APIRouter(tags=["taxonomies: editing"])
 
 
 def _topic_editorial(topic: Topic, status: int = 200) -> Response:
-    return Response(
-        content=editing.TopicEditorial.model_validate(topic).model_dump_json(),
-        status_code=status,
-        media_type="application/json",
-        headers={
-            "ETag": version_etag(topic.slug, topic.version),
-            "Cache-Control": "private, no-store",
-        },
-    )
+    model = editing.TopicEditorial.model_validate(topic)
+    return editorial_response(model, version_etag(topic.slug, topic.version), status)
 
 
 @router.post(

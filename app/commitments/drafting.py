@@ -1,0 +1,175 @@
+"""The content of a commitment as editors write it: provenance checked against the cited
+paragraph, links to actors and taxonomies, translations, and the editorial representation."""
+
+from typing import Any
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from app.actors import service as actors_service
+from app.api.problems import FieldError, InvalidParameters
+from app.commitments.models import (
+    Commitment,
+    CommitmentTranslation,
+    commitment_actors,
+    commitment_kinds,
+    commitment_places,
+    commitment_terms,
+)
+from app.commitments.write_schemas import (
+    CommitmentCreate,
+    CommitmentEditorial,
+    CommitmentTextIn,
+    CommitmentUpdate,
+    SourceIn,
+)
+from app.statements import service as statements_service
+from app.taxonomy import service as taxonomy
+
+
+def invalid(pointer: str, detail: str) -> InvalidParameters:
+    return InvalidParameters(detail, errors=[FieldError(pointer=pointer, detail=detail)])
+
+
+def check_source(
+    session: Session, source: SourceIn, translations: dict[str, CommitmentTextIn | None]
+) -> None:
+    if source.statement is None:
+        if source.anchor is not None:
+            raise invalid("#/source/anchor", "An anchor needs the statement it belongs to.")
+        return
+    paragraphs = statements_service.paragraphs(session, source.statement)
+    if paragraphs is None:
+        raise invalid("#/source/statement", "No statement has this id.")
+    if source.anchor is None:
+        return
+    by_lang = {lang: body.get(source.anchor) for lang, body in paragraphs.items()}
+    if not any(by_lang.values()):
+        raise invalid("#/source/anchor", "The statement has no paragraph with this anchor.")
+    for lang, text in translations.items():
+        if text is None or text.quote is None:
+            continue
+        paragraph = by_lang.get(lang)
+        if paragraph is None or text.quote not in paragraph:
+            raise invalid(
+                f"#/translations/{lang}/quote",
+                "The quote is not found verbatim in the cited paragraph in this language.",
+            )
+
+
+def links(session: Session, data: CommitmentCreate | CommitmentUpdate) -> dict[str, Any]:
+    links: dict[str, Any] = {}
+    if data.places is not None:
+        links["places"] = taxonomy.known_place_codes(session, data.places)
+    if data.terms is not None:
+        links["terms"] = taxonomy.known_term_codes(session, data.terms)
+    if data.kinds is not None:
+        links["kinds"] = [k.value for k in data.kinds]
+    if data.actors is not None:
+        keys = [a.actor for a in data.actors]
+        ids = dict(
+            zip(keys, actors_service.resolve_keys(session, keys, pointer="#/actors"), strict=True)
+        )
+        links["actors"] = {(ids[a.actor], a.role.value) for a in data.actors}
+    return links
+
+
+def write_links(session: Session, commitment_id: str, links: dict[str, Any]) -> None:
+    for field, table, column in (
+        ("places", commitment_places, "place_code"),
+        ("terms", commitment_terms, "term_code"),
+        ("kinds", commitment_kinds, "kind"),
+    ):
+        if field in links:
+            session.execute(delete(table).where(table.c.commitment_id == commitment_id))
+            rows = [
+                {"commitment_id": commitment_id, column: v} for v in dict.fromkeys(links[field])
+            ]
+            if rows:
+                session.execute(insert(table), rows)
+    if "actors" in links:
+        session.execute(
+            delete(commitment_actors).where(commitment_actors.c.commitment_id == commitment_id)
+        )
+        session.execute(
+            insert(commitment_actors),
+            [
+                {"commitment_id": commitment_id, "actor_id": a, "role": r}
+                for a, r in links["actors"]
+            ],
+        )
+
+
+def write_texts(
+    session: Session, commitment_id: str, translations: dict[str, CommitmentTextIn | None]
+) -> None:
+    for lang, text in translations.items():
+        current = session.get(CommitmentTranslation, (commitment_id, lang))
+        if text is None:
+            if current is not None:
+                session.delete(current)
+            continue
+        values = text.model_dump()
+        if current is None:
+            session.add(CommitmentTranslation(commitment_id=commitment_id, lang=lang, **values))
+        else:
+            for name, value in values.items():
+                setattr(current, name, value)
+    session.flush()
+    if (
+        session.scalar(
+            select(CommitmentTranslation.lang).where(
+                CommitmentTranslation.commitment_id == commitment_id
+            )
+        )
+        is None
+    ):
+        raise invalid("#/translations", "A commitment needs at least one translation.")
+
+
+def editorial(session: Session, commitment: Commitment) -> CommitmentEditorial:
+    texts = session.scalars(
+        select(CommitmentTranslation).where(CommitmentTranslation.commitment_id == commitment.id)
+    ).all()
+
+    def codes(table: Any, column: str) -> list[str]:
+        query = select(table.c[column]).where(table.c.commitment_id == commitment.id)
+        return sorted(str(value) for value in session.scalars(query))
+
+    actors = session.execute(
+        select(commitment_actors.c.actor_id, commitment_actors.c.role).where(
+            commitment_actors.c.commitment_id == commitment.id
+        )
+    ).all()
+    return CommitmentEditorial(
+        id=commitment.id,
+        code=commitment.code,
+        version=commitment.version,
+        publication_status=commitment.publication_status.value,
+        published_at=commitment.published_at,
+        deleted_at=commitment.deleted_at,
+        implementation_status=commitment.implementation_status,
+        made_on=commitment.made_on,
+        due_on=commitment.due_on,
+        due_precision=commitment.due_precision,
+        kinds=codes(commitment_kinds, "kind"),
+        actors=sorted(({"actor": a, "role": str(r)} for a, r in actors), key=lambda x: x["actor"]),
+        places=codes(commitment_places, "place_code"),
+        terms=codes(commitment_terms, "term_code"),
+        source={
+            "statement": commitment.source_statement_id,
+            "anchor": commitment.source_anchor,
+            "url": commitment.source_url,
+        },
+        translations={
+            t.lang: {"title": t.title, "summary": t.summary, "text": t.text, "quote": t.quote}
+            for t in texts
+        },
+        indicators=commitment.indicators,
+        resources=(
+            {"amount": str(commitment.resources_amount), "currency": commitment.resources_currency}
+            if commitment.resources_amount is not None and commitment.resources_currency
+            else None
+        ),
+        updated_at=commitment.updated_at,
+    )

@@ -1,0 +1,168 @@
+"""The content of a statement as editors write it: translations with stable paragraph anchors,
+taxonomy links checked against the catalogues, and the editorial representation."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from app.api.problems import Conflict, FieldError, InvalidParameters
+from app.publication import PublicationStatus
+from app.statements.models import (
+    Statement,
+    StatementTranslation,
+    statement_places,
+    statement_terms,
+    statement_topics,
+)
+from app.statements.schemas import (
+    EditorialTranslation,
+    Paragraph,
+    StatementCreate,
+    StatementEditorial,
+    StatementUpdate,
+    TranslationIn,
+)
+from app.taxonomy import service as taxonomy
+from app.taxonomy.models import Topic
+
+LINKS = (
+    ("places", statement_places, "place_code"),
+    ("topics", statement_topics, "topic_slug"),
+    ("terms", statement_terms, "term_code"),
+)
+
+
+def links(session: Session, statement_id: str) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for field, table, column in LINKS:
+        found[field] = sorted(
+            session.scalars(select(table.c[column]).where(table.c.statement_id == statement_id))
+        )
+    return found
+
+
+def editorial(session: Session, statement: Statement, now: datetime) -> StatementEditorial:
+    translations = session.scalars(
+        select(StatementTranslation).where(StatementTranslation.statement_id == statement.id)
+    ).all()
+    return StatementEditorial(
+        id=statement.id,
+        version=statement.version,
+        type=statement.type,
+        publication_status=statement.publication_status.value,
+        published_at=statement.published_at,
+        scheduled=statement.publication_status is PublicationStatus.PUBLISHED
+        and statement.published_at is not None
+        and statement.published_at > now,
+        withdrawn_at=statement.withdrawn_at,
+        withdrawal_note=statement.withdrawal_note,
+        deleted_at=statement.deleted_at,
+        dateline_place=statement.dateline_place_code,
+        translations={
+            t.lang: EditorialTranslation(
+                slug=t.slug,
+                title=t.title,
+                dateline=t.dateline,
+                summary=t.summary,
+                body=[Paragraph.model_validate(p) for p in t.body],
+            )
+            for t in translations
+        },
+        created_at=statement.created_at,
+        updated_at=statement.updated_at,
+        **links(session, statement.id),
+    )
+
+
+def check_codes(session: Session, data: StatementCreate | StatementUpdate) -> dict[str, Any]:
+    """Validated link codes (422 for unknown ones); only the fields the request gave."""
+    links: dict[str, list[str]] = {}
+    if data.places is not None:
+        links["places"] = taxonomy.known_place_codes(session, data.places)
+    if data.topics is not None:
+        taxonomy.require_known(session, Topic.slug, data.topics, parameter="topics")
+        links["topics"] = list(data.topics)
+    if data.terms is not None:
+        links["terms"] = taxonomy.known_term_codes(session, data.terms)
+    if data.dateline_place is not None:
+        taxonomy.known_place_codes(session, [data.dateline_place])
+    return links
+
+
+def write_links(session: Session, statement_id: str, links: dict[str, list[str]]) -> None:
+    for field, table, column in LINKS:
+        if field not in links:
+            continue
+        session.execute(delete(table).where(table.c.statement_id == statement_id))
+        rows = [
+            {"statement_id": statement_id, column: code} for code in dict.fromkeys(links[field])
+        ]
+        if rows:
+            session.execute(insert(table), rows)
+
+
+def body(text: TranslationIn, previous: list[dict[str, str]] | None) -> list[dict[str, str]]:
+    """Paragraphs with stable anchors: given ones are kept, new ones numbered past the rest."""
+    taken = {p.anchor for p in text.body if p.anchor} | {p["anchor"] for p in previous or []}
+    body, counter = [], 1
+    for paragraph in text.body:
+        anchor = paragraph.anchor
+        while anchor is None:
+            candidate = f"p-{counter}"
+            counter += 1
+            anchor = candidate if candidate not in taken else None
+        taken.add(anchor)
+        body.append({"anchor": anchor, "text": paragraph.text})
+    if len({p["anchor"] for p in body}) != len(body):
+        raise InvalidParameters(
+            "Paragraph anchors must be unique.",
+            errors=[FieldError(pointer="#/body", detail="Two paragraphs share an anchor.")],
+        )
+    return body
+
+
+def write_translations(
+    session: Session, statement_id: str, translations: dict[str, TranslationIn | None]
+) -> None:
+    existing = {
+        t.lang: t
+        for t in session.scalars(
+            select(StatementTranslation).where(StatementTranslation.statement_id == statement_id)
+        )
+    }
+    for lang, text in translations.items():
+        if text is None:
+            if lang in existing:
+                session.delete(existing[lang])
+            continue
+        clash = session.scalar(
+            select(StatementTranslation.statement_id).where(
+                StatementTranslation.lang == lang,
+                StatementTranslation.slug == text.slug,
+                StatementTranslation.statement_id != statement_id,
+            )
+        )
+        if clash is not None:
+            raise Conflict(f"Another statement already uses this slug in `{lang}`.")
+        values = {
+            "slug": text.slug,
+            "title": text.title,
+            "dateline": text.dateline,
+            "summary": text.summary,
+            "body": body(text, existing[lang].body if lang in existing else None),
+        }
+        if lang in existing:
+            for name, value in values.items():
+                setattr(existing[lang], name, value)
+        else:
+            session.add(StatementTranslation(statement_id=statement_id, lang=lang, **values))
+    session.flush()
+    if not session.scalar(
+        select(StatementTranslation.lang).where(StatementTranslation.statement_id == statement_id)
+    ):
+        raise InvalidParameters(
+            "A statement needs at least one translation.",
+            errors=[FieldError(pointer="#/translations", detail="Keep at least one language.")],
+        )
