@@ -41,6 +41,7 @@ def demo_data() -> None:
     Idempotent: run it as often as you like. Progress reports are replayed through the
     commitment lifecycle rules, as if reported through the API.
     """
+    from app.commitments.editing import record_due_go_lives as record_due_commitments
     from app.demo.commitments import load_demo_commitments
     from app.demo.loader import load_demo_data
     from app.demo.navigation import load_demo_navigation
@@ -53,6 +54,7 @@ def demo_data() -> None:
             statements = load_demo_data(session)
             record_due_go_lives(session, utcnow())  # announce them in the change log
             commitments = load_demo_commitments(session, today=utcnow().date())
+            record_due_commitments(session, utcnow())
             items = load_demo_navigation(session)
     finally:
         engine.dispose()

@@ -18,6 +18,7 @@ from app.api.openapi import install_openapi
 from app.api.pagination import CursorCodec
 from app.api.problems import install_problem_handlers
 from app.api.router import meta, v1
+from app.commitments.editing import record_due_go_lives as record_due_commitments
 from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker, utcnow
 from app.statements.editing import record_due_go_lives
@@ -39,14 +40,18 @@ logger = logging.getLogger("app.scheduler")
 
 
 async def announce_go_lives(app: FastAPI) -> None:
-    """Puts scheduled statements into the change log once their time has come. Readers see
-    them at their time regardless; this only keeps the partners' feed complete. Safe to run
-    in every worker: of two announcing one statement, the version check lets one through."""
+    """Puts scheduled statements and commitments into the change log once their time has come.
+
+    Readers see them at their time regardless; this only keeps the partners' feed complete.
+    Safe in every worker: of two announcing one item, the version check lets one through.
+    """
     while True:
         await asyncio.sleep(GO_LIVE_INTERVAL_SECONDS)
         try:
             with app.state.sessionmaker.begin() as session:
-                record_due_go_lives(session, app.state.clock())
+                now = app.state.clock()
+                record_due_go_lives(session, now)
+                record_due_commitments(session, now)
         except Exception:
             logger.exception("announcing scheduled statements failed; retrying later")
 

@@ -18,6 +18,7 @@ from pydantic import SecretStr
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session
 
+from app.commitments.editing import record_due_go_lives as record_due_commitments
 from app.config import Settings
 from app.db import get_session, make_engine
 from app.demo.commitments import load_demo_commitments
@@ -112,6 +113,7 @@ def engine(settings: Settings) -> Iterator[Engine]:
         load_demo_data(session)
         record_due_go_lives(session, FIXED_NOW)
         load_demo_commitments(session, today=FIXED_NOW.date())
+        record_due_commitments(session, FIXED_NOW)
         load_demo_navigation(session)
     yield engine
     engine.dispose()

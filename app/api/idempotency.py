@@ -9,10 +9,11 @@ from typing import Any
 
 from fastapi import Request
 from sqlalchemy import String, Text, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from starlette.responses import Response
 
-from app.api.problems import FieldError, InvalidParameters
+from app.api.problems import Conflict, FieldError, InvalidParameters
 from app.db import Base, utcnow
 
 MAX_KEY_LENGTH = 255
@@ -97,7 +98,14 @@ def remember(
             body=body,
         )
     )
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        # The same key is being used by a request still in flight: that one wins; this one's
+        # work is rolled back with its transaction.
+        raise Conflict(
+            "A request with this Idempotency-Key is still in progress; retry in a moment."
+        ) from exc
 
 
 async def idempotent(

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
@@ -232,9 +233,22 @@ async def _handle_stale(request: Request, exc: Exception) -> Response:
     )
 
 
+async def _handle_integrity(request: Request, exc: Exception) -> Response:
+    # A concurrent write took the same unique value (slug, code, key) after our checks ran.
+    return problem_response(
+        request_id_of(request),
+        status=409,
+        title=Conflict.title,
+        slug=Conflict.slug,
+        detail="This conflicts with another write made at the same time (a duplicate slug, "
+        "code or key); read the current state and retry.",
+    )
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ProblemError, _handle_problem)
     app.add_exception_handler(StaleDataError, _handle_stale)
+    app.add_exception_handler(IntegrityError, _handle_integrity)
     app.add_exception_handler(RequestValidationError, _handle_validation)
     app.add_exception_handler(StarletteHTTPException, _handle_http)
 
@@ -279,4 +293,17 @@ PROBLEM_TYPES[Unauthorized.slug] = (
 PROBLEM_TYPES[Forbidden.slug] = (
     Forbidden.title,
     "The API key is valid but lacks the scope this request needs; `detail` names it.",
+)
+
+
+class Withdrawn(ProblemError):
+    status = 410
+    slug = "withdrawn"
+    title = "This resource was withdrawn"
+
+
+PROBLEM_TYPES[Withdrawn.slug] = (
+    Withdrawn.title,
+    "It was taken down; `detail` gives the date and the public note. Partners mirroring it "
+    "should remove it.",
 )

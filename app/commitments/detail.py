@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from app.actors import service as actors_service
 from app.actors.models import Actor
 from app.api.language import Language
-from app.api.problems import NotFound
+from app.api.problems import NotFound, Withdrawn
 from app.commitments import queries
 from app.commitments.models import (
     ID_PREFIX,
@@ -27,6 +27,7 @@ from app.commitments.schemas import (
     indicator_fields,
 )
 from app.commitments.service import SUMMARY_FIELDS, pick_text, related, summary_fields
+from app.publication import PublicationStatus
 
 
 def get_commitment(
@@ -45,6 +46,17 @@ def get_commitment(
         ).where(column == value, queries.is_public(now))
     ).first()
     if row is None:
+        withdrawn = session.execute(
+            select(Commitment.withdrawn_at, Commitment.withdrawal_note).where(
+                column == value,
+                Commitment.publication_status == PublicationStatus.WITHDRAWN,
+                Commitment.deleted_at.is_(None),
+            )
+        ).first()
+        if withdrawn is not None and withdrawn.withdrawn_at is not None:
+            raise Withdrawn(
+                f"Withdrawn on {withdrawn.withdrawn_at:%Y-%m-%d}: {withdrawn.withdrawal_note}"
+            )
         raise NotFound("No published commitment has this id or code.")
     texts = {
         t.lang: t

@@ -151,22 +151,84 @@ def update(
 
 
 def set_published(
-    session: Session, commitment: Commitment, *, publish: bool, principal: Principal, now: datetime
+    session: Session,
+    commitment: Commitment,
+    *,
+    publish: bool,
+    principal: Principal,
+    now: datetime,
+    at: datetime | None = None,
 ) -> Commitment:
+    """Publish (now, or at `at`: a schedule), or back to draft."""
     was_visible = is_visible(commitment, now)
     if publish:
         commitment.publication_status = PublicationStatus.PUBLISHED
-        commitment.published_at = commitment.published_at or now
+        kept = (
+            commitment.published_at
+            if commitment.published_at and commitment.published_at <= now
+            else None
+        )
+        commitment.published_at = at or kept or now
+        commitment.withdrawn_at = None
+        commitment.withdrawal_note = None
     else:
         commitment.publication_status = PublicationStatus.DRAFT
-    touch(session, commitment, now)
     visible = is_visible(commitment, now)
+    # Set before the version changes, so the ETag returned is the one committed.
+    commitment.live_since = (commitment.live_since or now) if visible else None
+    touch(session, commitment, now)
     if visible:
         _announce(session, commitment, Operation.UPDATE if was_visible else Operation.PUBLISH, now)
     elif was_visible:
         _announce(session, commitment, Operation.UNPUBLISH, now)
-    _audit(session, principal, "publish" if publish else "unpublish", commitment, now)
+    action = "unpublish" if not publish else "publish" if visible else "schedule"
+    _audit(session, principal, action, commitment, now)
     return commitment
+
+
+def withdraw(
+    session: Session, commitment: Commitment, *, note: str, principal: Principal, now: datetime
+) -> Commitment:
+    """Taken down with a public note: its URL answers 410 with the note."""
+    was_visible = is_visible(commitment, now)
+    commitment.publication_status = PublicationStatus.WITHDRAWN
+    commitment.withdrawn_at = now
+    commitment.withdrawal_note = note
+    commitment.live_since = None
+    touch(session, commitment, now)
+    if was_visible:
+        changes.record(
+            session,
+            resource_type=RESOURCE,
+            resource_id=commitment.id,
+            version=commitment.version,
+            operation=Operation.WITHDRAW,
+            at=now,
+            reason=note,
+        )
+    _audit(session, principal, "withdraw", commitment, now)
+    return commitment
+
+
+def record_due_go_lives(session: Session, now: datetime) -> int:
+    """Announce scheduled commitments whose time has come (see the statements' twin)."""
+    due = session.scalars(
+        select(Commitment)
+        .where(
+            Commitment.publication_status == PublicationStatus.PUBLISHED,
+            Commitment.published_at <= now,
+            Commitment.deleted_at.is_(None),
+            Commitment.live_since.is_(None),
+        )
+        .order_by(Commitment.published_at, Commitment.id)
+    ).all()
+    for commitment in due:
+        went_live = commitment.published_at
+        assert went_live is not None
+        commitment.live_since = went_live
+        touch(session, commitment, went_live)
+        _announce(session, commitment, Operation.PUBLISH, went_live)
+    return len(due)
 
 
 def remove(
@@ -174,6 +236,7 @@ def remove(
 ) -> None:
     was_visible = is_visible(commitment, now)
     commitment.deleted_at = now
+    commitment.live_since = None
     touch(session, commitment, now)
     if was_visible:
         _announce(session, commitment, Operation.DELETE, now)

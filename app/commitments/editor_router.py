@@ -21,6 +21,7 @@ from app.commitments.write_schemas import (
     ProgressRecorded,
 )
 from app.db import SessionDep
+from app.statements.schemas import ScheduleIn, WithdrawIn
 
 router = APIRouter(prefix="/commitments", tags=["commitments: editing"])
 CommitmentId = Annotated[str, Path(max_length=32, pattern=r"^cmt_[0-9a-z]{26}$")]
@@ -117,6 +118,48 @@ async def publish_commitment(
     commitment = _locked(session, request, commitment_id)
     now = request.app.state.clock()
     editing.set_published(session, commitment, publish=True, principal=publisher, now=now)
+    return _response(session, commitment)
+
+
+@router.post(
+    "/{commitment_id}/schedule",
+    response_model=CommitmentEditorial,
+    summary="Schedule a commitment",
+    responses=WRITE_ERRORS,
+)
+async def schedule_commitment(
+    request: Request,
+    session: SessionDep,
+    publisher: Publisher,
+    commitment_id: CommitmentId,
+    body: ScheduleIn,
+) -> Response:
+    """Goes live at `publish_at` with no one acting; needs `If-Match` and `content:publish`."""
+    commitment = _locked(session, request, commitment_id)
+    now = request.app.state.clock()
+    editing.set_published(
+        session, commitment, publish=True, principal=publisher, now=now, at=body.publish_at
+    )
+    return _response(session, commitment)
+
+
+@router.post(
+    "/{commitment_id}/withdraw",
+    response_model=CommitmentEditorial,
+    summary="Withdraw a commitment",
+    responses=WRITE_ERRORS,
+)
+async def withdraw_commitment(
+    request: Request,
+    session: SessionDep,
+    publisher: Publisher,
+    commitment_id: CommitmentId,
+    body: WithdrawIn,
+) -> Response:
+    """Taken down with a public note: its URL answers 410 with the note."""
+    commitment = _locked(session, request, commitment_id)
+    now = request.app.state.clock()
+    editing.withdraw(session, commitment, note=body.note, principal=publisher, now=now)
     return _response(session, commitment)
 
 

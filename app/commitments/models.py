@@ -155,6 +155,10 @@ class Commitment(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
     deleted_at: Mapped[datetime | None]
+    withdrawn_at: Mapped[datetime | None]
+    withdrawal_note: Mapped[str | None] = mapped_column(String(1000))
+    # When the change log announced it as public (see statements' `live_since`).
+    live_since: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's mapper config

@@ -17,7 +17,7 @@ from app.api.pagination import (
     datetime_sort_key,
     keyset_params,
 )
-from app.api.problems import PROBLEM_TYPES, NotFound, ProblemError
+from app.api.problems import NotFound, Withdrawn
 from app.api.schemas import LanguageFallback
 from app.statements import queries
 from app.statements.models import (
@@ -207,19 +207,6 @@ def _find_public(
                 f"Withdrawn on {withdrawn.withdrawn_at:%Y-%m-%d}: {withdrawn.withdrawal_note}"
             )
     raise NotFound("No published statement has this id or slug.")
-
-
-class Withdrawn(ProblemError):
-    status = 410
-    slug = "withdrawn"
-    title = "This statement was withdrawn"
-
-
-PROBLEM_TYPES[Withdrawn.slug] = (
-    Withdrawn.title,
-    "The statement was taken down; `detail` gives the date and the public note. Partners "
-    "mirroring it should remove it.",
-)
 
 
 def public_statement_id(

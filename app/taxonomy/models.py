@@ -30,6 +30,7 @@ class Topic(Base):
     names: Mapped[dict[str, str]]
     descriptions: Mapped[dict[str, str]]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    deleted_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's mapper config

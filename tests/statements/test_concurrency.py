@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import delete
+from sqlalchemy import delete, select, text
 
 from app.audit.models import AuditEntry
 from app.auth.dependencies import key_pepper
@@ -105,3 +105,50 @@ def test_concurrent_patches_with_one_etag_end_in_one_200_and_one_412(
             assert stored.json()["translations"]["en"]["title"] == winner
             etag = stored.headers["etag"]
             assert etag == results[winner].headers["etag"]
+
+
+def post_once(
+    app: FastAPI,
+    editor: dict[str, str],
+    body: dict[str, Any],
+    barrier: threading.Barrier,
+    results: list[Any],
+) -> None:
+    with TestClient(app) as client:
+        barrier.wait()
+        results.append(
+            client.post("/v1/statements", json=body, headers={**editor, "Idempotency-Key": "twin"})
+        )
+
+
+def test_parallel_retries_with_one_key_create_one_statement(
+    live_app: tuple[FastAPI, dict[str, str]],
+) -> None:
+    app, editor = live_app
+    body = {
+        "type": "news",
+        "translations": {
+            "en": {"slug": "twin-test", "title": "Twin", "summary": "S.", "body": [{"text": "T."}]}
+        },
+    }
+    barrier = threading.Barrier(2)
+    results: list[Any] = []
+    threads = [
+        threading.Thread(target=post_once, args=(app, editor, body, barrier, results))
+        for _ in range(2)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    statuses = sorted(r.status_code for r in results)
+    assert statuses in ([201, 201], [201, 409]), statuses
+    created = {r.json()["id"] for r in results if r.status_code == 201}
+    assert len(created) == 1
+    with app.state.sessionmaker() as session:
+        rows = session.scalars(select(Statement.id).where(Statement.id.in_(created))).all()
+        twins = session.execute(
+            text("SELECT count(*) FROM statement_translations WHERE slug = 'twin-test'")
+        ).scalar_one()
+    assert len(rows) == 1
+    assert twins == 1
