@@ -13,6 +13,7 @@ from app.api.text import ShortText, Title
 from app.audit import service as audit
 from app.auth.service import Principal
 from app.changes import service as changes
+from app.commitments import service as commitments_service
 from app.db import touch
 from app.ids import new_id
 from app.taxonomy import service as taxonomy
@@ -86,7 +87,7 @@ class ActorEditorial(BaseModel):
 
 def load(session: Session, actor_id: str) -> Actor:
     actor = session.get(Actor, actor_id)
-    if actor is None:
+    if actor is None or actor.deleted_at is not None:
         raise NotFound("No actor has this id.")
     return actor
 
@@ -140,3 +141,11 @@ def update(
         actor.url = str(data.url) if data.url else None
     _done(session, actor, principal, "update", now)
     return actor
+
+
+def remove(session: Session, actor: Actor, *, principal: Principal, now: datetime) -> None:
+    """Soft delete, refused while commitments or progress reports name the actor."""
+    if commitments_service.actor_in_use(session, actor.id):
+        raise Conflict("Commitments or progress reports name this actor; change them first.")
+    actor.deleted_at = now
+    _done(session, actor, principal, "delete", now)

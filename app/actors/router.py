@@ -133,3 +133,23 @@ async def get_actor_editorial(
 ) -> Response:
     """All languages and the version; its `ETag` is what updates send in `If-Match`."""
     return _editorial(editing.load(session, actor_id))
+
+
+@router.delete(
+    "/{actor_id}",
+    status_code=204,
+    summary="Delete an actor",
+    tags=["actors: editing"],
+    responses=problem_responses(401, 403, 404, 409, 412, 428),
+)
+async def delete_actor(
+    request: Request,
+    session: SessionDep,
+    editor: TaxonomiesWriter,
+    actor_id: Annotated[str, Path(max_length=32)],
+) -> Response:
+    """Soft delete, refused (409) while commitments name the actor; needs `If-Match`."""
+    actor = editing.load(session, actor_id)
+    require_if_match(request, version_etag(actor.id, actor.version))
+    editing.remove(session, actor, principal=editor, now=request.app.state.clock())
+    return Response(status_code=204, headers={"Cache-Control": "no-store"})

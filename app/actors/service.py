@@ -38,7 +38,7 @@ def actor_ref(actor: Any, language: Language) -> tuple[ActorRef, bool]:
 def list_actors(
     session: Session, *, language: Language, page: PageRequest, types: list[ActorType]
 ) -> tuple[Page[ActorRead], datetime | None]:
-    statement = select(Actor)
+    statement = select(Actor).where(Actor.deleted_at.is_(None))
     if types:
         statement = statement.where(Actor.type.in_(types))
     rows, next_cursor = fetch_page(
@@ -64,7 +64,9 @@ def _read(actor: Actor, language: Language) -> ActorRead:
 
 
 def get_actor(session: Session, *, key: str, language: Language) -> tuple[ActorRead, datetime]:
-    actor = session.scalar(select(Actor).where(or_(Actor.id == key, Actor.slug == key)))
+    actor = session.scalar(
+        select(Actor).where(or_(Actor.id == key, Actor.slug == key), Actor.deleted_at.is_(None))
+    )
     if actor is None:
         raise NotFound("No actor has this id or slug.")
     return _read(actor, language), actor.updated_at
@@ -73,7 +75,9 @@ def get_actor(session: Session, *, key: str, language: Language) -> tuple[ActorR
 def resolve_ids(session: Session, keys: list[str], *, parameter: str) -> list[str]:
     """Actor ids for a list of ids or slugs; 422 naming the parameter if one is unknown."""
     rows = session.execute(
-        select(Actor.id, Actor.slug).where(or_(Actor.id.in_(keys), Actor.slug.in_(keys)))
+        select(Actor.id, Actor.slug).where(
+            or_(Actor.id.in_(keys), Actor.slug.in_(keys)), Actor.deleted_at.is_(None)
+        )
     ).all()
     known = {row.id for row in rows} | {row.slug for row in rows}
     if any(key not in known for key in keys):
@@ -88,7 +92,9 @@ def resolve_keys(session: Session, keys: list[str], *, pointer: str) -> list[str
     """Actor ids for ids or slugs given in a request body, in order; 422 at `pointer` if one
     names no actor."""
     rows = session.execute(
-        select(Actor.id, Actor.slug).where(or_(Actor.id.in_(keys), Actor.slug.in_(keys)))
+        select(Actor.id, Actor.slug).where(
+            or_(Actor.id.in_(keys), Actor.slug.in_(keys)), Actor.deleted_at.is_(None)
+        )
     ).all()
     by_key = {row.id: row.id for row in rows} | {row.slug: row.id for row in rows}
     missing = [key for key in keys if key not in by_key]

@@ -28,7 +28,9 @@ from app.commitments.lifecycle import HealthCutoffs, reporting_health
 from app.commitments.models import (
     Commitment,
     ImplementationStatus,
+    ProgressUpdate,
     ReportingHealth,
+    commitment_actors,
 )
 from app.commitments.schemas import (
     CommitmentActor,
@@ -277,3 +279,14 @@ def refs_for_statement(
             )
         )
     return refs
+
+
+def actor_in_use(session: Session, actor_id: str) -> bool:
+    """Whether a commitment or a progress report names the actor."""
+    named = session.scalar(
+        select(commitment_actors.c.commitment_id).where(commitment_actors.c.actor_id == actor_id)
+    )
+    reported = session.scalar(
+        select(ProgressUpdate.id).where(ProgressUpdate.reporter_actor_id == actor_id)
+    )
+    return named is not None or reported is not None

@@ -26,6 +26,7 @@ from app.statements.models import (
     StatementRevision,
     StatementTranslation,
     StatementType,
+    statement_topics,
 )
 from app.statements.queries import is_public
 from app.statements.schemas import (
@@ -285,3 +286,13 @@ def paragraphs(session: Session, statement_id: str) -> dict[str, dict[str, str]]
         )
     )
     return {lang: {p["anchor"]: p["text"] for p in body} for lang, body in rows}
+
+
+def topic_in_use(session: Session, slug: str) -> bool:
+    """Whether any statement (in any state) is tagged with the topic."""
+    return (
+        session.scalar(
+            select(statement_topics.c.statement_id).where(statement_topics.c.topic_slug == slug)
+        )
+        is not None
+    )

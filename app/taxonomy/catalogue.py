@@ -128,7 +128,7 @@ def _merge_meta(*metas: dict[str, Any]) -> dict[str, Any]:
 def list_topics(
     session: Session, *, language: Language, page: PageRequest
 ) -> tuple[Page[TopicRead], datetime | None]:
-    statement = select(Topic)
+    statement = select(Topic).where(Topic.deleted_at.is_(None))
     rows, next_cursor = fetch_page(
         session,
         statement,
@@ -149,7 +149,7 @@ def list_topics(
 
 def get_topic(session: Session, *, slug: str, language: Language) -> tuple[TopicRead, datetime]:
     topic = session.get(Topic, slug)
-    if topic is None:
+    if topic is None or topic.deleted_at is not None:
         raise NotFound("No topic has this slug.")
     return _topic_read(topic, language), topic.updated_at
 

@@ -14,6 +14,7 @@ from app.audit import service as audit
 from app.auth.service import Principal
 from app.changes import service as changes
 from app.db import touch
+from app.statements import service as statements_service
 from app.taxonomy.models import Topic
 
 LangTag = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
@@ -65,7 +66,7 @@ class TopicEditorial(BaseModel):
 
 def load(session: Session, slug: str) -> Topic:
     topic = session.get(Topic, slug)
-    if topic is None:
+    if topic is None or topic.deleted_at is not None:
         raise NotFound("No topic has this slug.")
     return topic
 
@@ -108,3 +109,11 @@ def update(
         topic.descriptions = dict(data.descriptions)
     _done(session, topic, principal, "update", now)
     return topic
+
+
+def remove(session: Session, topic: Topic, *, principal: Principal, now: datetime) -> None:
+    """Soft delete, refused while statements are tagged with the topic."""
+    if statements_service.topic_in_use(session, topic.slug):
+        raise Conflict("Statements are tagged with this topic; retag them first.")
+    topic.deleted_at = now
+    _done(session, topic, principal, "delete", now)

@@ -77,3 +77,22 @@ async def update_topic(
     require_if_match(request, version_etag(topic.slug, topic.version))
     editing.update(session, topic, body, principal=editor, now=request.app.state.clock())
     return _topic_editorial(topic)
+
+
+@router.delete(
+    "/topics/{slug}",
+    status_code=204,
+    summary="Delete a topic",
+    responses=problem_responses(401, 403, 404, 409, 412, 428),
+)
+async def delete_topic(
+    request: Request,
+    session: SessionDep,
+    editor: TaxonomiesWriter,
+    slug: Annotated[str, Path(max_length=64)],
+) -> Response:
+    """Soft delete, refused (409) while statements are tagged with it; needs `If-Match`."""
+    topic = editing.load(session, slug)
+    require_if_match(request, version_etag(topic.slug, topic.version))
+    editing.remove(session, topic, principal=editor, now=request.app.state.clock())
+    return Response(status_code=204, headers={"Cache-Control": "no-store"})

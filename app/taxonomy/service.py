@@ -7,7 +7,7 @@ from sqlalchemy import BindParameter, Select, distinct, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from app.api.problems import FieldError, InvalidParameters
-from app.taxonomy.models import FrameworkTerm, Place
+from app.taxonomy.models import FrameworkTerm, Place, Topic
 
 
 def _codes(codes: Iterable[str] | BindParameter[Any]) -> Any:
@@ -44,7 +44,10 @@ def require_known(
     parameter: str,
 ) -> None:
     """422 for filter values that name nothing: a typo should not look like an empty result."""
-    found = set(session.scalars(select(column).where(column.in_(codes))))
+    query = select(column).where(column.in_(codes))
+    if column is Topic.slug:  # deleted topics name nothing any more
+        query = query.where(Topic.deleted_at.is_(None))
+    found = set(session.scalars(query))
     missing = [code for code in codes if code not in found]
     if missing:
         raise InvalidParameters(

@@ -76,3 +76,32 @@ def test_taxonomy_writes_need_their_scope(client: TestClient, session: Session) 
     other = make_key(session, Scope.STATEMENTS_WRITE)
     response = client.post("/v1/topics", json={"slug": "x", "names": {"en": "X"}}, headers=other)
     assert response.status_code == 403
+
+
+def test_delete_refused_while_in_use_then_soft(client: TestClient, editor: dict[str, str]) -> None:
+    iom = client.get("/v1/actors/iom").json()
+    etag = client.get(f"/v1/actors/{iom['id']}/editorial", headers=editor).headers["etag"]
+    in_use = client.delete(f"/v1/actors/{iom['id']}", headers={**editor, "If-Match": etag})
+    assert in_use.status_code == 409
+    created = client.post(
+        "/v1/actors", json={"slug": "temp", "type": "ngo", "names": {"en": "Temp"}}, headers=editor
+    )
+    gone = client.delete(
+        f"/v1/actors/{created.json()['id']}",
+        headers={**editor, "If-Match": created.headers["etag"]},
+    )
+    assert gone.status_code == 204
+    assert client.get("/v1/actors/temp").status_code == 404
+    assert "temp" not in {a["slug"] for a in client.get("/v1/actors?limit=100").json()["items"]}
+    used_topic = client.get("/v1/topics/counter-trafficking/editorial", headers=editor)
+    refused = client.delete(
+        "/v1/topics/counter-trafficking", headers={**editor, "If-Match": used_topic.headers["etag"]}
+    )
+    assert refused.status_code == 409
+    topic = client.post("/v1/topics", json={"slug": "unused", "names": {"en": "U"}}, headers=editor)
+    deleted = client.delete(
+        "/v1/topics/unused", headers={**editor, "If-Match": topic.headers["etag"]}
+    )
+    assert deleted.status_code == 204
+    assert client.get("/v1/topics/unused").status_code == 404
+    assert client.get("/v1/statements?topic=unused").status_code == 422

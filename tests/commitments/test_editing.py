@@ -148,3 +148,36 @@ def test_writers_need_the_commitments_scope(client: TestClient, session: Session
     statements_only = make_key(session, Scope.STATEMENTS_WRITE)
     response = client.post("/v1/commitments", json=new_commitment(client), headers=statements_only)
     assert response.status_code == 403
+
+
+def test_schedule_and_withdraw(
+    client: TestClient, editor: dict[str, str], session: Session
+) -> None:
+    from datetime import timedelta
+
+    from tests.conftest import FIXED_NOW
+
+    created = create(client, editor)
+    commitment_id = created.json()["id"]
+    at = (FIXED_NOW + timedelta(hours=1)).isoformat()
+    scheduled = client.post(
+        f"/v1/commitments/{commitment_id}/schedule",
+        json={"publish_at": at},
+        headers={**editor, "If-Match": created.headers["etag"]},
+    )
+    assert scheduled.status_code == 200
+    assert client.get(f"/v1/commitments/{commitment_id}").status_code == 404
+    published = client.post(
+        f"/v1/commitments/{commitment_id}/publish",
+        headers={**editor, "If-Match": scheduled.headers["etag"]},
+    )
+    assert client.get(f"/v1/commitments/{commitment_id}").status_code == 200  # now, not later
+    withdrawn = client.post(
+        f"/v1/commitments/{commitment_id}/withdraw",
+        json={"note": "Superseded."},
+        headers={**editor, "If-Match": published.headers["etag"]},
+    )
+    assert withdrawn.status_code == 200
+    response = client.get(f"/v1/commitments/{commitment_id}")
+    assert response.status_code == 410
+    assert "Superseded." in response.json()["detail"]
