@@ -26,6 +26,7 @@ def test_every_operation_is_documented(client: TestClient) -> None:
             assert {"200", "201", "204"} & set(responses), where
             if method != "get":
                 assert "401" in responses, where
+                assert operation["security"] == [{"apiKey": []}], where
             assert "500" in responses, where
             for status, response in responses.items():
                 if int(status) >= 400:

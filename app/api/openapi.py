@@ -50,6 +50,21 @@ def install_openapi(app: FastAPI) -> None:
                         response["content"] = content
                     elif status == "304":
                         response.pop("content", None)
+        schema["components"]["securitySchemes"] = {
+            "apiKey": {
+                "type": "http",
+                "scheme": "bearer",
+                "description": "An API key: `Authorization: Bearer nwsk_<id>_<secret>`. Reads of "
+                "published content need none; writes and previews need a key with the scope "
+                "each operation names.",
+            }
+        }
+        for path_item in schema.get("paths", {}).values():
+            for method, operation in path_item.items():
+                if "401" in operation.get("responses", {}) or method != "get":
+                    operation["security"] = [{"apiKey": []}]
+                else:
+                    operation["security"] = [{}, {"apiKey": []}]  # optional: anonymous or keyed
         # FastAPI's default validation-error shapes are never sent; drop them.
         components.pop("HTTPValidationError", None)
         components.pop("ValidationError", None)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from app.api.problems import Conflict, FieldError, InvalidParameters
 from app.publication import PublicationStatus
 from app.statements.models import (
+    FormerSlug,
     Statement,
     StatementTranslation,
     statement_places,
@@ -124,7 +125,10 @@ def body(text: TranslationIn, previous: list[dict[str, str]] | None) -> list[dic
 
 
 def write_translations(
-    session: Session, statement_id: str, translations: dict[str, TranslationIn | None]
+    session: Session,
+    statement_id: str,
+    translations: dict[str, TranslationIn | None],
+    now: datetime,
 ) -> None:
     existing = {
         t.lang: t
@@ -154,6 +158,16 @@ def write_translations(
             "body": body(text, existing[lang].body if lang in existing else None),
         }
         if lang in existing:
+            previous_slug = existing[lang].slug
+            if (
+                previous_slug != text.slug
+                and session.get(FormerSlug, (lang, previous_slug)) is None
+            ):
+                session.add(
+                    FormerSlug(
+                        lang=lang, slug=previous_slug, statement_id=statement_id, retired_at=now
+                    )
+                )
             for name, value in values.items():
                 setattr(existing[lang], name, value)
         else:

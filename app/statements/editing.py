@@ -106,7 +106,7 @@ def create(
     )
     session.add(statement)
     session.flush()
-    drafting.write_translations(session, statement.id, dict(data.translations))
+    drafting.write_translations(session, statement.id, dict(data.translations), now)
     drafting.write_links(session, statement.id, links)
     _audit(session, principal, "create", statement, now)
     return statement
@@ -127,7 +127,7 @@ def update(
     if "dateline_place" in data.model_fields_set:
         statement.dateline_place_code = data.dateline_place
     if data.translations is not None:
-        drafting.write_translations(session, statement.id, dict(data.translations))
+        drafting.write_translations(session, statement.id, dict(data.translations), now)
     drafting.write_links(session, statement.id, links)
     touch(session, statement, now)
     if was_visible:

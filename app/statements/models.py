@@ -13,6 +13,7 @@ from app.publication import PublicationStatus
 ID_PREFIX = "stm"
 __all__ = [
     "ID_PREFIX",
+    "FormerSlug",
     "PublicationStatus",
     "Statement",
     "StatementRevision",
@@ -121,3 +122,16 @@ class StatementRevision(Base):
     revised_at: Mapped[datetime]
     langs: Mapped[list[str]]
     snapshot: Mapped[dict[str, Any]]
+
+
+class FormerSlug(Base):
+    """A slug a translation no longer uses: it keeps resolving to its statement."""
+
+    __tablename__ = "statement_former_slugs"
+
+    lang: Mapped[str] = mapped_column(String(16), primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), primary_key=True)
+    statement_id: Mapped[str] = mapped_column(
+        ForeignKey("statements.id", ondelete="CASCADE"), index=True
+    )
+    retired_at: Mapped[datetime]

@@ -23,6 +23,7 @@ from sqlalchemy import (
 
 from app.api.pagination import SortKey, keyset_template
 from app.statements.models import (
+    FormerSlug,
     PublicationStatus,
     Statement,
     StatementTranslation,
@@ -181,6 +182,13 @@ BY_SLUG = (
     select(StatementTranslation.statement_id, StatementTranslation.lang)
     .where(StatementTranslation.slug == bindparam("slug"))
     .order_by(StatementTranslation.lang)
+)
+
+# Slugs change; the old ones keep resolving (DESIGN.md, API conventions).
+BY_FORMER_SLUG = (
+    select(FormerSlug.statement_id, FormerSlug.lang)
+    .where(FormerSlug.slug == bindparam("slug"))
+    .order_by(FormerSlug.lang)
 )
 
 FULL_TEXTS = select(StatementTranslation).where(

@@ -191,10 +191,10 @@ def _find_public(
     """The public statement's row, and the language of the slug it was found by (if any)."""
     candidates = [(id_or_slug, None)]
     if not id_or_slug.startswith(f"{ID_PREFIX}_"):  # slugs never contain "_", ids always do
-        matches = sorted(
-            session.execute(queries.BY_SLUG, {"slug": id_or_slug}).all(),
-            key=lambda m: m.lang != preferred_lang,
-        )
+        found = session.execute(queries.BY_SLUG, {"slug": id_or_slug}).all()
+        if not found:
+            found = session.execute(queries.BY_FORMER_SLUG, {"slug": id_or_slug}).all()
+        matches = sorted(found, key=lambda m: m.lang != preferred_lang)
         candidates = [(m.statement_id, m.lang) for m in matches]
     for candidate, slug_lang in candidates:
         # Rows of ad-hoc column selects: their attributes are the selected column names.

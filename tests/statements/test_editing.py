@@ -265,3 +265,18 @@ class TestScopes:
         writer = make_key(session, Scope.STATEMENTS_WRITE)
         created = create(client, writer)
         assert act(client, writer, created, "publish").status_code == 403
+
+
+def test_an_old_slug_keeps_resolving(client: TestClient, editor: dict[str, str]) -> None:
+    published = act(client, editor, create(client, editor, slug="first-slug"), "publish")
+    renamed = client.patch(
+        f"/v1/statements/{published.json()['id']}",
+        json={"translations": {"en": {**draft()["translations"]["en"], "slug": "second-slug"}}},
+        headers={**editor, "If-Match": published.headers["etag"]},
+    )
+    assert renamed.status_code == 200
+    old = client.get("/v1/statements/first-slug")
+    assert old.status_code == 200
+    assert old.json()["id"] == published.json()["id"]
+    assert old.json()["slug"] == "second-slug"
+    assert client.get("/v1/statements/second-slug").json()["id"] == published.json()["id"]
