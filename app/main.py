@@ -36,6 +36,7 @@ DOCS_PATHS = ("/docs", "/redoc", "/static-offline-docs")
 
 
 GO_LIVE_INTERVAL_SECONDS = 15.0
+GO_LIVE_BATCH = 200  # per run and kind: a backlog drains over a few runs
 logger = logging.getLogger("app.scheduler")
 
 
@@ -45,13 +46,18 @@ async def announce_go_lives(app: FastAPI) -> None:
     Readers see them at their time regardless; this only keeps the partners' feed complete.
     Safe in every worker: of two announcing one item, the version check lets one through.
     """
+
+    def announce() -> None:
+        with app.state.sessionmaker.begin() as session:
+            now = app.state.clock()
+            record_due_go_lives(session, now, limit=GO_LIVE_BATCH)
+            record_due_commitments(session, now, limit=GO_LIVE_BATCH)
+
     while True:
         await asyncio.sleep(GO_LIVE_INTERVAL_SECONDS)
         try:
-            with app.state.sessionmaker.begin() as session:
-                now = app.state.clock()
-                record_due_go_lives(session, now)
-                record_due_commitments(session, now)
+            # In a thread: a large backlog must not stall the requests on the event loop.
+            await asyncio.to_thread(announce)
         except Exception:
             logger.exception("announcing scheduled statements failed; retrying later")
 

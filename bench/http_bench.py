@@ -31,6 +31,7 @@ from app.db import make_engine
 from app.demo.loader import load_demo_data
 from app.ids import new_id
 from app.schema import migrate
+from app.statements.editing import record_due_go_lives
 from app.statements.models import Statement, StatementTranslation, statement_places
 from tests.conftest import create_scratch_database, drop_scratch_database
 
@@ -53,6 +54,7 @@ def seed(database_url: str, extra: int) -> None:
     with engine.begin() as connection:
         with Session(bind=connection) as session:
             load_demo_data(session)
+            record_due_go_lives(session, datetime.now(UTC))  # as `newsroom demo-data` does
             session.flush()
         start = datetime(2015, 1, 1, tzinfo=UTC)
         statements, translations, places = [], [], []
@@ -68,6 +70,7 @@ def seed(database_url: str, extra: int) -> None:
                     "created_at": when,
                     "updated_at": when,
                     "version": 1,
+                    "live_since": when,  # already announced, as the migration does
                 }
             )
             for lang in ("en", "fr") if n % 3 else ("en",):

@@ -210,7 +210,7 @@ def withdraw(
     return commitment
 
 
-def record_due_go_lives(session: Session, now: datetime) -> int:
+def record_due_go_lives(session: Session, now: datetime, *, limit: int | None = None) -> int:
     """Announce scheduled commitments whose time has come (see the statements' twin)."""
     due = session.scalars(
         select(Commitment)
@@ -221,6 +221,7 @@ def record_due_go_lives(session: Session, now: datetime) -> int:
             Commitment.live_since.is_(None),
         )
         .order_by(Commitment.published_at, Commitment.id)
+        .limit(limit)
     ).all()
     for commitment in due:
         went_live = commitment.published_at

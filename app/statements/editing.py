@@ -206,7 +206,7 @@ def remove(session: Session, statement: Statement, *, principal: Principal, now:
     _audit(session, principal, "delete", statement, now)
 
 
-def record_due_go_lives(session: Session, now: datetime) -> int:
+def record_due_go_lives(session: Session, now: datetime, *, limit: int | None = None) -> int:
     """Announce scheduled statements whose time has come. Readers see them at their time
     already; this puts them into the change log, dated when they went live."""
     due = session.scalars(
@@ -218,6 +218,7 @@ def record_due_go_lives(session: Session, now: datetime) -> int:
             Statement.live_since.is_(None),
         )
         .order_by(Statement.published_at, Statement.id)
+        .limit(limit)
     ).all()
     for statement in due:
         went_live = statement.published_at
