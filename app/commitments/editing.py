@@ -32,18 +32,9 @@ from app.commitments.write_schemas import (
 )
 from app.db import touch
 from app.ids import new_id
-from app.publication import PublicationStatus
+from app.publication import PublicationStatus, is_visible
 
 RESOURCE = "commitment"
-
-
-def is_visible(commitment: Commitment, now: datetime) -> bool:
-    return (
-        commitment.publication_status is PublicationStatus.PUBLISHED
-        and commitment.published_at is not None
-        and commitment.published_at <= now
-        and commitment.deleted_at is None
-    )
 
 
 def load(session: Session, commitment_id: str) -> Commitment:

@@ -16,7 +16,7 @@ from app.changes import service as changes
 from app.changes.service import Operation
 from app.db import touch
 from app.ids import new_id
-from app.publication import PublicationStatus
+from app.publication import PublicationStatus, is_visible
 from app.statements import drafting
 from app.statements.models import (
     ID_PREFIX,
@@ -29,15 +29,6 @@ from app.statements.schemas import (
 )
 
 RESOURCE = "statement"
-
-
-def is_visible(statement: Statement, now: datetime) -> bool:
-    return (
-        statement.publication_status is PublicationStatus.PUBLISHED
-        and statement.published_at is not None
-        and statement.published_at <= now
-        and statement.deleted_at is None
-    )
 
 
 def load(session: Session, statement_id: str) -> Statement:
