@@ -46,8 +46,10 @@ def _upsert(
     key: Callable[[M], str],
     rows: Iterable[dict[str, Any]],
     key_field: str,
+    update: bool = True,
 ) -> int:
-    """Insert missing rows, update changed ones; returns how many rows were written."""
+    """Insert missing rows, update changed ones (unless `update` is off); returns how many rows
+    were written."""
     existing = {key(row): row for row in session.scalars(select(model))}
     written = 0
     for values in rows:
@@ -55,6 +57,8 @@ def _upsert(
         if current is None:
             session.add(model(**values))
             written += 1
+            continue
+        if not update:
             continue
         changed = {k: v for k, v in values.items() if getattr(current, k) != v}
         for name, value in changed.items():
@@ -98,7 +102,9 @@ def sync_reference_data(session: Session) -> dict[str, int]:
         {"slug": t["slug"], "position": i, "names": t["names"], "descriptions": t["descriptions"]}
         for i, t in enumerate(_data("topics.json"))
     ]
-    counts["topics"] = _upsert(session, Topic, lambda t: t.slug, topics, "slug")
+    # Topics are editorial once they exist (editors rename and delete them over the API): the
+    # shipped list only seeds the missing ones.
+    counts["topics"] = _upsert(session, Topic, lambda t: t.slug, topics, "slug", update=False)
     frameworks = _data("frameworks.json")
     framework_rows = [
         {

@@ -3,7 +3,7 @@
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.taxonomy.models import FrameworkTerm, Place
+from app.taxonomy.models import FrameworkTerm, Place, Topic
 from app.taxonomy.reference import sync_reference_data
 
 
@@ -35,3 +35,12 @@ def test_term_parents_belong_to_the_same_framework(session: Session) -> None:
         .where(parent.c.framework_code != FrameworkTerm.framework_code)
     )
     assert mismatched == 0
+
+
+def test_sync_leaves_edited_topics_alone(session: Session) -> None:
+    topic = session.get(Topic, "counter-trafficking")
+    assert topic is not None
+    topic.names = {"en": "Anti-trafficking"}
+    session.flush()
+    sync_reference_data(session)
+    assert topic.names == {"en": "Anti-trafficking"}
