@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
@@ -245,10 +245,24 @@ async def _handle_integrity(request: Request, exc: Exception) -> Response:
     )
 
 
+async def _handle_unavailable(request: Request, exc: Exception) -> Response:
+    # The database is unreachable or timed out: a retry later may well succeed.
+    logger.warning("database unavailable (request_id=%s): %s", request_id_of(request), exc)
+    return problem_response(
+        request_id_of(request),
+        status=503,
+        title=ServiceUnavailable.title,
+        slug=ServiceUnavailable.slug,
+        detail="The database is not reachable right now; retry in a few seconds.",
+        headers={"Retry-After": "5"},
+    )
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ProblemError, _handle_problem)
     app.add_exception_handler(StaleDataError, _handle_stale)
     app.add_exception_handler(IntegrityError, _handle_integrity)
+    app.add_exception_handler(OperationalError, _handle_unavailable)
     app.add_exception_handler(RequestValidationError, _handle_validation)
     app.add_exception_handler(StarletteHTTPException, _handle_http)
 
