@@ -45,7 +45,11 @@ def load(session: Session, commitment_id: str) -> Commitment:
 
 
 def _announce(
-    session: Session, commitment: Commitment, operation: Operation, now: datetime
+    session: Session,
+    commitment: Commitment,
+    operation: Operation,
+    now: datetime,
+    note: str | None = None,
 ) -> None:
     changes.record(
         session,
@@ -54,6 +58,7 @@ def _announce(
         version=commitment.version,
         operation=operation,
         at=now,
+        reason=note,
     )
 
 
@@ -188,15 +193,7 @@ def withdraw(
     commitment.live_since = None
     touch(session, commitment, now)
     if was_visible:
-        changes.record(
-            session,
-            resource_type=RESOURCE,
-            resource_id=commitment.id,
-            version=commitment.version,
-            operation=Operation.WITHDRAW,
-            at=now,
-            reason=note,
-        )
+        _announce(session, commitment, Operation.WITHDRAW, now, note)
     _audit(session, principal, "withdraw", commitment, now)
     return commitment
 

@@ -181,3 +181,28 @@ def test_schedule_and_withdraw(
     response = client.get(f"/v1/commitments/{commitment_id}")
     assert response.status_code == 410
     assert "Superseded." in response.json()["detail"]
+
+
+def test_a_scheduled_commitment_is_announced_once_its_time_comes(
+    client: TestClient, editor: dict[str, str], session: Session
+) -> None:
+    from datetime import timedelta
+
+    from app.commitments.editing import record_due_go_lives
+    from tests.conftest import FIXED_NOW
+
+    created = create(client, editor)
+    commitment_id = created.json()["id"]
+    at = FIXED_NOW + timedelta(hours=1)
+    client.post(
+        f"/v1/commitments/{commitment_id}/schedule",
+        json={"publish_at": at.isoformat()},
+        headers={**editor, "If-Match": created.headers["etag"]},
+    )
+    assert record_due_go_lives(session, FIXED_NOW) == 0
+    assert record_due_go_lives(session, at) == 1
+    assert record_due_go_lives(session, at) == 0  # announced once
+    entries = session.scalars(
+        select(ChangeEntry).where(ChangeEntry.resource_id == commitment_id)
+    ).all()
+    assert [(e.operation, e.occurred_at) for e in entries] == [("publish", at)]
