@@ -9,7 +9,7 @@ from app.api.problems import NotFound
 from app.auth import service as auth_service
 from app.auth.dependencies import key_pepper
 from app.auth.models import Scope
-from app.config import get_settings
+from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker, utcnow
 from app.schema import migrate as run_migrations
 
@@ -151,6 +151,32 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
         server_header=False,
         proxy_headers=True,
     )
+
+
+@main.command("openapi")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="Write the document to this file instead of printing it (e.g. openapi.json).",
+)
+def openapi_document(output: str | None) -> None:
+    """Print the OpenAPI document of this code, as committed in openapi.json.
+
+    Built with the default settings whatever the environment says, so the committed file
+    changes only when the code does.
+    """
+    from app.api.openapi import render_document
+    from app.main import create_app
+
+    defaults = {name: field.default for name, field in Settings.model_fields.items()}
+    app = create_app(Settings(**{**defaults, "database_url": "sqlite://"}))
+    text = render_document(app.openapi())
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        with open(output, "w", encoding="utf-8") as file:
+            file.write(text)
 
 
 def _format(counts: dict[str, int]) -> str:

@@ -6,7 +6,6 @@ runs everything against it, and drops it at the end.
 """
 
 import os
-import secrets
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,7 +14,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
-from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session
 
 from app.commitments.editing import record_due_go_lives as record_due_commitments
@@ -27,6 +26,7 @@ from app.demo.navigation import load_demo_navigation
 from app.main import create_app
 from app.schema import migrate
 from app.statements.editing import record_due_go_lives
+from tests.databases import create_scratch_database, drop_scratch_database
 
 POSTGRES_ENV = "NEWSROOM_TEST_DATABASE_URL"
 FIXED_NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
@@ -53,24 +53,6 @@ class Clock:
 def postgres_server_url() -> str | None:
     url = os.environ.get(POSTGRES_ENV)
     return url if url and url.startswith("postgresql") else None
-
-
-def create_scratch_database(server_url: str) -> str:
-    """A new, empty database on the server; returns its URL."""
-    name = f"newsroom_test_{secrets.token_hex(4)}"
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    admin.dispose()
-    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
-
-
-def drop_scratch_database(server_url: str, database_url: str) -> None:
-    name = make_url(database_url).database
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.dispose()
 
 
 @pytest.fixture(scope="session")

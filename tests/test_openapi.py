@@ -1,6 +1,8 @@
 """The OpenAPI document is part of the product: valid 3.1, complete, and usable offline."""
 
+import json
 import re
+from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -66,3 +68,39 @@ def test_docs_pages_load_nothing_from_other_origins(client: TestClient) -> None:
         assert "script-src 'self'" in response.headers["content-security-policy"]
     # Swagger UI's default validity badge is an image from validator.swagger.io.
     assert '"validatorUrl": null' in client.get("/docs").text
+
+
+def test_committed_document_is_the_code(client: TestClient) -> None:
+    """`openapi.json` is the contract partners review; a change to the API must show there.
+    Regenerate it with `.venv/bin/newsroom openapi --output openapi.json`."""
+    committed = json.loads((Path(__file__).resolve().parents[1] / "openapi.json").read_text())
+    assert client.get("/openapi.json").json() == committed, (
+        "openapi.json differs from the code: run `.venv/bin/newsroom openapi --output "
+        "openapi.json` and review the diff"
+    )
+
+
+def test_conditional_reads_and_writes_document_their_headers(client: TestClient) -> None:
+    document: dict[str, Any] = client.get("/openapi.json").json()
+    listing = document["paths"]["/v1/statements"]["get"]
+    names = {(p["in"], p["name"]) for p in listing["parameters"]}
+    assert ("header", "If-None-Match") in names
+    assert {"ETag", "Cache-Control", "Link"} <= set(listing["responses"]["200"]["headers"])
+    assert "304" in listing["responses"]
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            headers = {p["name"]: p for p in operation.get("parameters", []) if p["in"] == "header"}
+            if "428" in operation["responses"]:
+                assert headers["If-Match"]["required"] is True, f"{method} {path}"
+            if method == "post" and "201" in operation["responses"]:
+                assert "Idempotency-Key" in headers, path
+                assert "Location" in operation["responses"]["201"]["headers"], path
+
+
+def test_creates_link_to_the_operations_on_what_they_made(client: TestClient) -> None:
+    document: dict[str, Any] = client.get("/openapi.json").json()
+    created = document["paths"]["/v1/statements"]["post"]["responses"]["201"]
+    links = created["links"]
+    update = next(link for link in links.values() if link["operationId"] == "update_statement")
+    assert update["parameters"]["header.If-Match"] == "$response.header.ETag"
+    assert "$response.body#/id" in update["parameters"].values()

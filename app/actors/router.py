@@ -18,6 +18,15 @@ from app.auth.dependencies import TaxonomiesWriter
 from app.changes.dependencies import ContentVersionDep
 from app.db import SessionDep
 
+# Named like the public read's parameter: one path, one parameter name (OpenAPI requires it).
+ActorId = Annotated[
+    str,
+    Path(
+        alias="id_or_slug",
+        max_length=32,
+        description="The actor's id (writes take the id, not a slug).",
+    ),
+]
 router = APIRouter(prefix="/actors", tags=["actors"])
 
 
@@ -101,7 +110,7 @@ async def create_actor(
 
 
 @router.patch(
-    "/{actor_id}",
+    "/{id_or_slug}",
     response_model=editing.ActorEditorial,
     summary="Update an actor",
     tags=["actors: editing"],
@@ -111,7 +120,7 @@ async def update_actor(
     request: Request,
     session: SessionDep,
     editor: TaxonomiesWriter,
-    actor_id: Annotated[str, Path(max_length=32)],
+    actor_id: ActorId,
     body: editing.ActorUpdate,
 ) -> Response:
     """Names, acronyms, type or website; needs `If-Match` with the ETag of a previous write."""
@@ -122,21 +131,21 @@ async def update_actor(
 
 
 @router.get(
-    "/{actor_id}/editorial",
+    "/{id_or_slug}/editorial",
     response_model=editing.ActorEditorial,
     summary="Get an actor as editors see it",
     tags=["actors: editing"],
     responses=problem_responses(401, 403, 404),
 )
 async def get_actor_editorial(
-    session: SessionDep, editor: TaxonomiesWriter, actor_id: Annotated[str, Path(max_length=32)]
+    session: SessionDep, editor: TaxonomiesWriter, actor_id: ActorId
 ) -> Response:
     """All languages and the version; its `ETag` is what updates send in `If-Match`."""
     return _editorial(editing.load(session, actor_id))
 
 
 @router.delete(
-    "/{actor_id}",
+    "/{id_or_slug}",
     status_code=204,
     summary="Delete an actor",
     tags=["actors: editing"],
@@ -146,7 +155,7 @@ async def delete_actor(
     request: Request,
     session: SessionDep,
     editor: TaxonomiesWriter,
-    actor_id: Annotated[str, Path(max_length=32)],
+    actor_id: ActorId,
 ) -> Response:
     """Soft delete, refused (409) while commitments name the actor; needs `If-Match`."""
     actor = editing.load(session, actor_id)

@@ -24,7 +24,16 @@ from app.db import SessionDep
 from app.statements.schemas import ScheduleIn, WithdrawIn
 
 router = APIRouter(prefix="/commitments", tags=["commitments: editing"])
-CommitmentId = Annotated[str, Path(max_length=32, pattern=r"^cmt_[0-9a-z]{26}$")]
+# Named like the public read's parameter: one path, one parameter name (OpenAPI requires it).
+CommitmentId = Annotated[
+    str,
+    Path(
+        alias="id_or_code",
+        max_length=32,
+        pattern=r"^cmt_[0-9a-z]{26}$",
+        description="The commitment's id (writes take the id, not a code).",
+    ),
+]
 WRITE_ERRORS = problem_responses(401, 403, 404, 409, 412, 413, 422, 428)
 
 
@@ -62,7 +71,7 @@ async def create_commitment(
 
 
 @router.get(
-    "/{commitment_id}/editorial",
+    "/{id_or_code}/editorial",
     response_model=CommitmentEditorial,
     summary="Get a commitment as editors see it",
     responses=problem_responses(401, 403, 404),
@@ -75,7 +84,7 @@ async def get_commitment_editorial(
 
 
 @router.patch(
-    "/{commitment_id}",
+    "/{id_or_code}",
     response_model=CommitmentEditorial,
     summary="Update a commitment",
     responses=WRITE_ERRORS,
@@ -94,7 +103,7 @@ async def update_commitment(
 
 
 @router.delete(
-    "/{commitment_id}", status_code=204, summary="Delete a commitment", responses=WRITE_ERRORS
+    "/{id_or_code}", status_code=204, summary="Delete a commitment", responses=WRITE_ERRORS
 )
 async def delete_commitment(
     request: Request, session: SessionDep, editor: CommitmentsWriter, commitment_id: CommitmentId
@@ -106,7 +115,7 @@ async def delete_commitment(
 
 
 @router.post(
-    "/{commitment_id}/publish",
+    "/{id_or_code}/publish",
     response_model=CommitmentEditorial,
     summary="Publish a commitment",
     responses=WRITE_ERRORS,
@@ -122,7 +131,7 @@ async def publish_commitment(
 
 
 @router.post(
-    "/{commitment_id}/schedule",
+    "/{id_or_code}/schedule",
     response_model=CommitmentEditorial,
     summary="Schedule a commitment",
     responses=WRITE_ERRORS,
@@ -144,7 +153,7 @@ async def schedule_commitment(
 
 
 @router.post(
-    "/{commitment_id}/withdraw",
+    "/{id_or_code}/withdraw",
     response_model=CommitmentEditorial,
     summary="Withdraw a commitment",
     responses=WRITE_ERRORS,
@@ -164,7 +173,7 @@ async def withdraw_commitment(
 
 
 @router.post(
-    "/{commitment_id}/unpublish",
+    "/{id_or_code}/unpublish",
     response_model=CommitmentEditorial,
     summary="Unpublish a commitment",
     responses=WRITE_ERRORS,
@@ -180,7 +189,7 @@ async def unpublish_commitment(
 
 
 @router.post(
-    "/{commitment_id}/progress",
+    "/{id_or_code}/progress",
     status_code=201,
     response_model=ProgressRecorded,
     summary="Report progress on a commitment",

@@ -23,7 +23,16 @@ from app.statements.schemas import (
 )
 
 router = APIRouter(prefix="/statements", tags=["statements: editing"])
-StatementId = Annotated[str, Path(max_length=32, pattern=r"^stm_[0-9a-z]{26}$")]
+# Named like the public read's parameter: one path, one parameter name (OpenAPI requires it).
+StatementId = Annotated[
+    str,
+    Path(
+        alias="id_or_slug",
+        max_length=32,
+        pattern=r"^stm_[0-9a-z]{26}$",
+        description="The statement's id (writes take the id, not a slug).",
+    ),
+]
 WRITE_ERRORS = problem_responses(401, 403, 404, 409, 412, 413, 422, 428)
 
 
@@ -63,7 +72,7 @@ async def create_statement(
 
 
 @router.get(
-    "/{statement_id}/editorial",
+    "/{id_or_slug}/editorial",
     response_model=StatementEditorial,
     summary="Get a statement as editors see it",
     responses=problem_responses(401, 403, 404),
@@ -76,7 +85,7 @@ async def get_statement_editorial(
 
 
 @router.patch(
-    "/{statement_id}",
+    "/{id_or_slug}",
     response_model=StatementEditorial,
     summary="Update a statement",
     responses=WRITE_ERRORS,
@@ -96,7 +105,7 @@ async def update_statement(
 
 
 @router.delete(
-    "/{statement_id}", status_code=204, summary="Delete a statement", responses=WRITE_ERRORS
+    "/{id_or_slug}", status_code=204, summary="Delete a statement", responses=WRITE_ERRORS
 )
 async def delete_statement(
     request: Request, session: SessionDep, editor: StatementsWriter, statement_id: StatementId
@@ -108,7 +117,7 @@ async def delete_statement(
 
 
 @router.post(
-    "/{statement_id}/publish",
+    "/{id_or_slug}/publish",
     response_model=StatementEditorial,
     summary="Publish a statement now",
     responses=WRITE_ERRORS,
@@ -123,7 +132,7 @@ async def publish_statement(
 
 
 @router.post(
-    "/{statement_id}/schedule",
+    "/{id_or_slug}/schedule",
     response_model=StatementEditorial,
     summary="Schedule (or embargo) a statement",
     responses=WRITE_ERRORS,
@@ -143,7 +152,7 @@ async def schedule_statement(
 
 
 @router.post(
-    "/{statement_id}/unpublish",
+    "/{id_or_slug}/unpublish",
     response_model=StatementEditorial,
     summary="Unpublish a statement",
     responses=WRITE_ERRORS,
@@ -158,7 +167,7 @@ async def unpublish_statement(
 
 
 @router.post(
-    "/{statement_id}/withdraw",
+    "/{id_or_slug}/withdraw",
     response_model=StatementEditorial,
     summary="Withdraw a statement",
     responses=WRITE_ERRORS,
