@@ -33,7 +33,7 @@ from app.ids import new_id
 from app.schema import migrate
 from app.statements.editing import record_due_go_lives
 from app.statements.models import Statement, StatementTranslation, statement_places
-from tests.conftest import create_scratch_database, drop_scratch_database
+from tests.databases import create_scratch_database, drop_scratch_database
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
