@@ -4,10 +4,13 @@ Without this, a typo such as `?tpye=news` silently returns the unfiltered list.
 """
 
 import re
+from datetime import date
+from typing import Annotated
 
 from fastapi import Request
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
+from pydantic import BeforeValidator
 
 from app.api.problems import FieldError, InvalidParameters
 
@@ -50,3 +53,16 @@ async def forbid_unknown_query_params(request: Request) -> None:
             for name in dict.fromkeys(unknown)
         ],
     )
+
+
+def _calendar_day(value: object) -> object:
+    # pydantic's lax date parsing would read `0` or `1700000000` as a Unix time; a day in a
+    # query is written as the document says, YYYY-MM-DD, and anything else is a 422.
+    if isinstance(value, str) and not _ISO_DAY.match(value):
+        raise ValueError("use a calendar day written YYYY-MM-DD")
+    return value
+
+
+_ISO_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+# A day in a query string: exactly `YYYY-MM-DD`.
+QueryDay = Annotated[date, BeforeValidator(_calendar_day)]

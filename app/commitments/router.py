@@ -1,6 +1,6 @@
 """Read endpoints for commitments, their dashboard summary, and a statement's commitments."""
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -9,6 +9,7 @@ from starlette.responses import Response
 from app.actors.models import ActorType
 from app.api.language import LanguageDep
 from app.api.pagination import Page, PageDep
+from app.api.params import QueryDay
 from app.api.responses import Fresh, public_response, read_responses
 from app.auth.dependencies import PreviewDep
 from app.changes.dependencies import ContentVersionDep
@@ -53,9 +54,11 @@ def commitment_filters(
         str | None,
         Query(max_length=160, description="Made in this statement (id or slug)."),
     ] = None,
-    made_from: Annotated[date | None, Query(description="Made on or after this day.")] = None,
-    made_to: Annotated[date | None, Query(description="Made on or before this day.")] = None,
-    due_before: Annotated[date | None, Query(description="Due strictly before this day.")] = None,
+    made_from: Annotated[QueryDay | None, Query(description="Made on or after this day.")] = None,
+    made_to: Annotated[QueryDay | None, Query(description="Made on or before this day.")] = None,
+    due_before: Annotated[
+        QueryDay | None, Query(description="Due strictly before this day.")
+    ] = None,
 ) -> service.CommitmentFilters:
     return service.CommitmentFilters(
         actors=actor or [],
