@@ -1,5 +1,6 @@
 """Make the OpenAPI document say what the API really sends: every error is a problem document."""
 
+import copy
 from typing import Any
 
 from fastapi import FastAPI
@@ -18,6 +19,27 @@ def _problem_content(status: int) -> dict[str, Any]:
             "example": {**example, "status": status} if status == 404 else None,
         }
     }
+
+
+def _document_head(schema: dict[str, Any]) -> None:
+    """Every GET path answers HEAD (app.api.middleware): the GET's operation, headers only."""
+    for path_item in schema.get("paths", {}).values():
+        get = path_item.get("get")
+        if get is None or "head" in path_item:
+            continue
+        head = copy.deepcopy(get)
+        head["operationId"] = f"{get.get('operationId', 'get')}_head"
+        head["summary"] = f"{get.get('summary', '')} (headers only)".strip()
+        head["description"] = (
+            "The same as GET, without a body: the status and headers (`ETag`, `Last-Modified`, "
+            "`Cache-Control`, `Content-Length`) that GET would send.\n\n"
+            + get.get("description", "")
+        )
+        head.pop("links", None)
+        for response in head.get("responses", {}).values():
+            response.pop("content", None)
+            response.pop("links", None)
+        path_item["head"] = head
 
 
 def install_openapi(app: FastAPI) -> None:
@@ -68,6 +90,7 @@ def install_openapi(app: FastAPI) -> None:
         # FastAPI's default validation-error shapes are never sent; drop them.
         components.pop("HTTPValidationError", None)
         components.pop("ValidationError", None)
+        _document_head(schema)
         app.openapi_schema = schema
         return schema
 
