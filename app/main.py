@@ -9,11 +9,16 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 
 from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
 from fastapi_offline import FastAPIOffline
 
 from app.api.cache import ResponseCache
-from app.api.middleware import BodyLimitMiddleware, RequestContextMiddleware
+from app.api.middleware import (
+    BodyLimitMiddleware,
+    HttpSemanticsMiddleware,
+    ProblemCORSMiddleware,
+    RequestContextMiddleware,
+    UnhandledErrorMiddleware,
+)
 from app.api.openapi import install_openapi
 from app.api.pagination import CursorCodec
 from app.api.problems import install_problem_handlers
@@ -99,15 +104,18 @@ def create_app(
     app.include_router(meta)
     install_openapi(app)
 
+    # Added innermost first: see app/api/middleware.py for why this order.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
-    app.add_middleware(RequestContextMiddleware, docs_paths=DOCS_PATHS)
+    app.add_middleware(UnhandledErrorMiddleware)
+    app.add_middleware(HttpSemanticsMiddleware)
     if settings.cors_origins:
         app.add_middleware(
-            CORSMiddleware,
+            ProblemCORSMiddleware,
             allow_origins=list(settings.cors_origins),
             allow_methods=["GET", "HEAD", "OPTIONS"],
             allow_headers=["Authorization", "Content-Type", "If-None-Match", "If-Match"],
             expose_headers=["ETag", "Link", "Content-Language", "Retry-After", "X-Request-ID"],
             max_age=600,
         )
+    app.add_middleware(RequestContextMiddleware, docs_paths=DOCS_PATHS)
     return app

@@ -1,6 +1,7 @@
 """Conditional GETs and caching headers: strong ETags, 304s, `Last-Modified`, `Cache-Control`."""
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
@@ -40,12 +41,22 @@ def strong_etag(body: bytes) -> str:
     return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
 
 
+# RFC 9110 §8.8.3: entity-tag = [ "W/" ] DQUOTE *etagc DQUOTE, where etagc may be a comma.
+_ENTITY_TAG = re.compile(r'(?:W/)?"[\x21\x23-\x7e\x80-\xff]*"')
+
+
+def entity_tags(field_values: list[str]) -> list[str]:
+    """The entity tags a list-valued validator field names, across all its field lines (a
+    repeated field means the same as one comma-separated line, RFC 9110 §5.3)."""
+    return [tag for value in field_values for tag in _ENTITY_TAG.findall(value)]
+
+
 def etag_matches(if_none_match: str, etag: str) -> bool:
     """Weak comparison, as RFC 9110 §13.1.2 prescribes for If-None-Match."""
     if if_none_match.strip() == "*":
         return True
     bare = etag.removeprefix("W/")
-    return any(tag.strip().removeprefix("W/") == bare for tag in if_none_match.split(","))
+    return any(tag.removeprefix("W/") == bare for tag in entity_tags([if_none_match]))
 
 
 def _not_modified_since(request: Request, last_modified: datetime | None) -> bool:
@@ -84,9 +95,9 @@ def render(
 def send(request: Request, rendered: Rendered, cache: CachePolicy) -> Response:
     """200 with the body, or 304 with the same validators when the client's copy is current."""
     headers = {**rendered.headers, "ETag": rendered.etag, "Cache-Control": cache.header()}
-    if_none_match = request.headers.get("if-none-match")
-    if if_none_match is not None:
-        not_modified = etag_matches(if_none_match, rendered.etag)
+    if_none_match = request.headers.getlist("if-none-match")
+    if if_none_match:
+        not_modified = etag_matches(", ".join(if_none_match), rendered.etag)
     else:
         not_modified = _not_modified_since(request, rendered.last_modified)
     if not_modified:

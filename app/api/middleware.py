@@ -1,8 +1,12 @@
-"""Pure ASGI middleware: request ids, security headers and the last-resort 500 problem.
+"""Pure ASGI middleware: request ids, security headers, HEAD, request limits, CORS refusals
+and the last-resort 500 problem.
 
 Pure ASGI (not BaseHTTPMiddleware) because it sits on every request's hot path. The catch-all
 lives here rather than in an `Exception` handler: Starlette moves such handlers outside the user
 middleware, where the response would lose these headers (research/reliability-security.md §5).
+Order, outermost first (app/main.py): RequestContext, CORS, HttpSemantics, UnhandledError,
+BodyLimit. Everything inside RequestContext gets the request id and the security headers, and a
+500 raised by a route still passes through CORS, so a browser can read it.
 """
 
 import logging
@@ -10,11 +14,20 @@ import re
 import secrets
 from typing import Any
 
-from starlette.datastructures import MutableHeaders
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
+from starlette.middleware.cors import CORSMiddleware
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.api.problems import problem_response
+from app.api.problems import (
+    ContentTooLarge,
+    CorsRefused,
+    InternalError,
+    UnsupportedMediaType,
+    UriTooLong,
+    send_problem,
+)
 
 logger = logging.getLogger("app.errors")
 
@@ -48,12 +61,9 @@ class RequestContextMiddleware:
         scope.setdefault("state", {})["request_id"] = request_id
         path: str = scope["path"]
         csp = DOCS_CSP if path.startswith(self.docs_paths) else API_CSP
-        started = False
 
         async def send_with_headers(message: Message) -> None:
-            nonlocal started
             if message["type"] == "http.response.start":
-                started = True
                 headers = MutableHeaders(scope=message)
                 headers["X-Request-ID"] = request_id
                 headers.setdefault("Content-Security-Policy", csp)
@@ -61,18 +71,152 @@ class RequestContextMiddleware:
                     headers.setdefault(name, value)
             await send(message)
 
-        try:
-            await self.app(scope, receive, send_with_headers)
-        except Exception:
-            logger.exception("unhandled error (request_id=%s)", request_id)
-            if started:
-                raise
-            response = problem_response(
+        await _answer_500_on_error(self.app, scope, receive, send_with_headers)
+
+
+async def _answer_500_on_error(app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
+    started = False
+
+    async def tracking_send(message: Message) -> None:
+        nonlocal started
+        started = started or message["type"] == "http.response.start"
+        await send(message)
+
+    try:
+        await app(scope, receive, tracking_send)
+    except Exception:
+        request_id = _request_id(scope)
+        logger.exception("unhandled error (request_id=%s)", request_id)
+        if started:
+            raise
+        response = send_problem(
+            InternalError,
+            request_id,
+            "An unexpected error occurred. Quote the request_id when reporting it.",
+        )
+        await response(scope, receive, send)
+
+
+def _request_id(scope: Scope) -> str | None:
+    value = scope.get("state", {}).get("request_id")
+    return value if isinstance(value, str) else None
+
+
+class UnhandledErrorMiddleware:
+    """The 500 problem, answered inside CORS so that a browser may read it. (RequestContext
+    keeps the same catch-all for anything failing outside this one.)"""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        await _answer_500_on_error(self.app, scope, receive, send)
+
+
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# RFC 9110 §4.1 recommends supporting URIs of at least 8000 octets; this is the line past it.
+MAX_URL_BYTES = 8192
+
+
+def _is_json(content_type: str) -> bool:
+    media_type = content_type.split(";", 1)[0].strip().lower()
+    return media_type == "application/json" or (
+        media_type.startswith("application/") and media_type.endswith("+json")
+    )
+
+
+class HttpSemanticsMiddleware:
+    """HEAD on every GET route, and the request limits no route should have to repeat.
+
+    HEAD runs the GET and drops its body, so its headers (ETag, Cache-Control, Content-Length)
+    and its 304 are the GET's by construction. An over-long URL is a 414 problem before any
+    routing; a body that is not JSON is a 415 problem before any parsing.
+    """
+
+    def __init__(self, app: ASGIApp, *, max_url_bytes: int = MAX_URL_BYTES) -> None:
+        self.app = app
+        self.max_url_bytes = max_url_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        refusal = self._refusal(scope)
+        if refusal is not None:
+            await refusal(scope, receive, send)
+            return
+        if scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, headers_only)
+
+    def _refusal(self, scope: Scope) -> Response | None:
+        url_bytes = len(scope.get("raw_path") or scope["path"].encode()) + len(
+            scope.get("query_string", b"")
+        )
+        request_id = _request_id(scope)
+        if url_bytes > self.max_url_bytes:
+            return send_problem(
+                UriTooLong,
                 request_id,
-                status=500,
-                detail="An unexpected error occurred. Quote the request_id when reporting it.",
+                f"Path and query are limited to {self.max_url_bytes} bytes together.",
             )
-            await response(scope, receive, send_with_headers)
+        headers = Headers(scope=scope)
+        has_body = "transfer-encoding" in headers or headers.get("content-length", "0") != "0"
+        if (
+            scope["method"] in BODY_METHODS
+            and has_body
+            and not _is_json(headers.get("content-type", ""))
+        ):
+            return send_problem(
+                UnsupportedMediaType,
+                request_id,
+                "Send the body as JSON, with Content-Type: application/json.",
+                headers={"Accept": "application/json"},
+            )
+        return None
+
+
+class ProblemCORSMiddleware(CORSMiddleware):
+    """Starlette's CORS, with a refused preflight answered as a problem rather than plain
+    text. Starlette's message names only which of origin, method or headers failed, never a
+    submitted value, so it is safe to pass on."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "OPTIONS":
+            await super().__call__(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        if "origin" not in headers or "access-control-request-method" not in headers:
+            await super().__call__(scope, receive, send)
+            return
+        response = self.preflight_response(request_headers=headers)
+        if response.status_code >= 400:
+            reason = bytes(response.body).decode("utf-8", "replace")
+            kept = {
+                name: value
+                for name, value in response.headers.items()
+                if name not in ("content-type", "content-length")
+            }
+            response = send_problem(
+                CorsRefused,
+                _request_id(scope),
+                f"{reason}: this API answers browsers only from the origins, methods and "
+                "headers it is configured for.",
+                headers=kept,
+            )
+        await response(scope, receive, send)
 
 
 class BodyTooLarge(HTTPException):
@@ -125,10 +269,10 @@ class BodyLimitMiddleware:
             await self._refuse(scope, receive, send, request_id)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send, request_id: Any) -> None:
-        response = problem_response(
+        response = send_problem(
+            ContentTooLarge,
             request_id if isinstance(request_id, str) else None,
-            status=413,
-            detail=f"Request bodies are limited to {self.max_bytes} bytes.",
+            f"Request bodies are limited to {self.max_bytes} bytes.",
         )
         response.headers["Connection"] = "close"
         await response(scope, receive, send)

@@ -6,6 +6,7 @@ operations for stateful clients) are added here, once, from what each operation 
 declares: its documented statuses, its parameters and its request body.
 """
 
+import copy
 import json
 from http import HTTPStatus
 from typing import Any
@@ -142,7 +143,9 @@ def _document_errors(path: str, method: str, operation: Operation) -> None:
     if "requestBody" in operation:
         _add_error(operation, 400, "Bad Request: the body is not valid JSON")
         _add_error(operation, 413)
+        _add_error(operation, 415)
         _add_error(operation, 422)
+    _add_error(operation, 414, "URI Too Long: the path and query pass 8 KiB")
     if "428" in statuses:
         _add_error(operation, 412)
     if any(p.get("in") != "header" for p in operation.get("parameters", [])):
@@ -254,6 +257,27 @@ def render_document(document: dict[str, Any]) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
+def _document_head(schema: dict[str, Any]) -> None:
+    """Every GET path answers HEAD (app.api.middleware): the GET's operation, headers only."""
+    for path_item in schema.get("paths", {}).values():
+        get = path_item.get("get")
+        if get is None or "head" in path_item:
+            continue
+        head = copy.deepcopy(get)
+        head["operationId"] = f"{get.get('operationId', 'get')}_head"
+        head["summary"] = f"{get.get('summary', '')} (headers only)".strip()
+        head["description"] = (
+            "The same as GET, without a body: the status and headers (`ETag`, `Last-Modified`, "
+            "`Cache-Control`, `Content-Length`) that GET would send.\n\n"
+            + get.get("description", "")
+        )
+        head.pop("links", None)
+        for response in head.get("responses", {}).values():
+            response.pop("content", None)
+            response.pop("links", None)
+        path_item["head"] = head
+
+
 def install_openapi(app: FastAPI) -> None:
     from app.api.openapi_links import add_links
 
@@ -285,6 +309,7 @@ def install_openapi(app: FastAPI) -> None:
             _document_response_headers(schema, method, operation)
             _security(method, operation)
         add_links(schema)
+        _document_head(schema)
         app.openapi_schema = schema
         return schema
 

@@ -2,19 +2,29 @@
 
 from fastapi import Request
 
-from app.api.problems import PROBLEM_TYPES, ProblemError
+from app.api.conditional import entity_tags
+from app.api.problems import ProblemError
 
 
 class PreconditionRequired(ProblemError):
     status = 428
     slug = "precondition-required"
     title = "If-Match required"
+    description = (
+        "Updates and deletes must send `If-Match` with the ETag of the version they change (a "
+        "comma-separated list is fine: it matches when any member is current). `*` is not "
+        "accepted, because it would let concurrent edits overwrite each other."
+    )
 
 
 class PreconditionFailed(ProblemError):
     status = 412
     slug = "precondition-failed"
     title = "The resource changed since you read it"
+    description = (
+        "The `If-Match` ETag is not the current one: someone else changed the resource. Read it "
+        "again (the current ETag is in this response's `ETag` header) and reapply your change."
+    )
 
 
 def version_etag(resource_id: str, version: int) -> str:
@@ -23,28 +33,30 @@ def version_etag(resource_id: str, version: int) -> str:
 
 
 def require_if_match(request: Request, current: str) -> None:
-    """428 without `If-Match`; 412 unless it names the current version (strong comparison,
-    so a weak `W/` tag never matches)."""
-    header = request.headers.get("if-match")
-    if header is None:
+    """428 unless `If-Match` names at least one ETag; 412 unless one of them is the current
+    version (strong comparison, so a weak `W/` tag never matches).
+
+    `*` ("any version") is refused: it would let every one of several concurrent edits
+    overwrite the others, which is the lost update this header exists to prevent.
+    """
+    fields = request.headers.getlist("if-match")
+    if not fields:
         raise PreconditionRequired(
             "Send If-Match with the ETag you read, so that no one's change is overwritten."
         )
-    tags = [tag.strip() for tag in header.split(",")]
-    if "*" in tags or current in tags:
+    if any(value.strip() == "*" for value in fields):
+        raise PreconditionRequired(
+            "If-Match: * is not accepted here: it matches every version, so concurrent edits "
+            "would overwrite each other. Send the ETag of the version you read."
+        )
+    tags = entity_tags(fields)
+    if not tags:
+        raise PreconditionRequired(
+            'If-Match holds no ETag: send the ETag you read, quotes included (e.g. "id.3").'
+        )
+    if current in tags:
         return
     raise PreconditionFailed(
         "Someone changed this resource after you read it; read it again and retry.",
         headers={"ETag": current},
     )
-
-
-PROBLEM_TYPES[PreconditionRequired.slug] = (
-    PreconditionRequired.title,
-    "Updates and deletes must send `If-Match` with the ETag of the version they change.",
-)
-PROBLEM_TYPES[PreconditionFailed.slug] = (
-    PreconditionFailed.title,
-    "The `If-Match` ETag is not the current one: someone else changed the resource. Read it "
-    "again (the current ETag is in this response's `ETag` header) and reapply your change.",
-)

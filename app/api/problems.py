@@ -7,11 +7,13 @@ from typing import Any, ClassVar
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.routing import iter_route_contexts
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
+from starlette.routing import compile_path
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 logger = logging.getLogger("app.problems")
@@ -52,12 +54,27 @@ class Problem(BaseModel):
     errors: list[FieldError] | None = None
 
 
+# Problem types the API documents at /problems/{slug}: slug -> (title, description).
+PROBLEM_TYPES: dict[str, tuple[str, str]] = {}
+
+
 class ProblemError(Exception):
-    """Raised by services and dependencies; rendered by the handler below, never as a 500."""
+    """Raised by services and dependencies; rendered by the handler below, never as a 500.
+
+    A subclass that names its own `slug` and `description` is documented at
+    `/problems/{slug}` as soon as its module is imported (tests/api/test_problem_types.py
+    checks that every type the code can send is).
+    """
 
     status: ClassVar[int] = 500
     slug: ClassVar[str | None] = None
     title: ClassVar[str] = "Internal server error"
+    description: ClassVar[str | None] = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.slug is not None and "description" in cls.__dict__ and cls.description:
+            PROBLEM_TYPES[cls.slug] = (cls.title, cls.description)
 
     def __init__(
         self,
@@ -76,52 +93,108 @@ class BadRequest(ProblemError):
     status = 400
     slug = "bad-request"
     title = "Bad request"
+    description = "The request is malformed in a way no field-level error describes."
+
+
+class MalformedBody(ProblemError):
+    status = 400
+    slug = "malformed-body"
+    title = "The body is not valid JSON"
+    description = (
+        "The request body could not be parsed as JSON (UTF-8, RFC 8259). Nothing was changed; "
+        "fix the syntax and send it again."
+    )
 
 
 class InvalidCursor(ProblemError):
     status = 400
     slug = "invalid-cursor"
     title = "Invalid pagination cursor"
+    description = (
+        "The cursor was altered, truncated or made for another sort order. "
+        "Start again from the first page."
+    )
+
+
+class CorsRefused(ProblemError):
+    status = 400
+    slug = "cors-refused"
+    title = "Cross-origin request refused"
+    description = (
+        "A browser's CORS preflight asked for an origin, method or header this API does not "
+        "allow from browsers; `detail` says which. Server-to-server calls need no CORS."
+    )
 
 
 class NotFound(ProblemError):
     status = 404
     slug = "not-found"
     title = "Resource not found"
+    description = "The resource does not exist or is not published."
+
+
+class MethodNotAllowed(ProblemError):
+    status = 405
+    slug = "method-not-allowed"
+    title = "Method not allowed on this path"
+    description = (
+        "The path exists but does not support this method; the `Allow` header lists every "
+        "method it does support."
+    )
+
+
+class ContentTooLarge(ProblemError):
+    status = 413
+    slug = "content-too-large"
+    title = "Request body too large"
+    description = "The request body is larger than this API accepts; `detail` gives the limit."
+
+
+class UriTooLong(ProblemError):
+    status = 414
+    slug = "uri-too-long"
+    title = "URI too long"
+    description = (
+        "The path and query together are longer than this API accepts; `detail` gives the limit. "
+        "Narrow the filters or split the request."
+    )
+
+
+class UnsupportedMediaType(ProblemError):
+    status = 415
+    slug = "unsupported-media-type"
+    title = "Unsupported media type"
+    description = (
+        "Request bodies must be JSON, sent with `Content-Type: application/json`; the `Accept` "
+        "header of the response says so too."
+    )
 
 
 class InvalidParameters(ProblemError):
     status = 422
     slug = "invalid-parameters"
     title = "Invalid request parameters"
+    description = (
+        "One or more parameters are invalid; `errors` names each one "
+        "and, for unknown names or values, lists the allowed ones."
+    )
+
+
+class InternalError(ProblemError):
+    status = 500
+    slug = "internal-error"
+    title = "Internal server error"
+    description = (
+        "Something failed on our side; nothing about it is in the response. Quote the "
+        "`request_id` when reporting it. Retrying a write is safe with an `Idempotency-Key`."
+    )
 
 
 class ServiceUnavailable(ProblemError):
     status = 503
     slug = "service-unavailable"
     title = "Service temporarily unavailable"
-
-
-# Problem types the API documents at /problems/{slug}.
-PROBLEM_TYPES: dict[str, tuple[str, str]] = {
-    cls.slug: (cls.title, description)
-    for cls, description in (
-        (BadRequest, "The request is malformed in a way no field-level error describes."),
-        (
-            InvalidCursor,
-            "The cursor was altered, truncated or made for another sort order. "
-            "Start again from the first page.",
-        ),
-        (NotFound, "The resource does not exist or is not published."),
-        (
-            InvalidParameters,
-            "One or more parameters are invalid; `errors` names each one "
-            "and, for unknown names or values, lists the allowed ones.",
-        ),
-        (ServiceUnavailable, "A dependency such as the database is unavailable; retry later."),
-    )
-    if cls.slug is not None
-}
+    description = "A dependency such as the database is unavailable; retry later."
 
 
 def problem_type(slug: str | None) -> str:
@@ -161,6 +234,24 @@ def problem_response(
     return response
 
 
+def send_problem(
+    kind: type[ProblemError],
+    request_id: str | None,
+    detail: str,
+    *,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """The problem response of a type raised outside any route (middleware, framework)."""
+    return problem_response(
+        request_id,
+        status=kind.status,
+        title=kind.title,
+        slug=kind.slug,
+        detail=detail,
+        headers=headers,
+    )
+
+
 def _location_to_field(loc: tuple[int | str, ...]) -> FieldError:
     where, *path = loc or ("body",)
     if where == "body":
@@ -184,6 +275,9 @@ async def _handle_problem(request: Request, exc: Exception) -> Response:
 
 async def _handle_validation(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
+    if any(error.get("type") == "json_invalid" for error in exc.errors()):
+        # A syntax error has no field to point at (pydantic's location is a byte offset).
+        return send_problem(MalformedBody, request_id_of(request), MalformedBody.description or "")
     errors = []
     for error in exc.errors():
         field = _location_to_field(tuple(error.get("loc", ())))
@@ -204,22 +298,38 @@ async def _handle_validation(request: Request, exc: Exception) -> Response:
     )
 
 
-_ROUTER_DETAILS = {
-    404: "No resource exists at this path.",
-    405: "This method is not supported on this path; see the Allow header.",
-    413: "The request body is larger than this API accepts.",
+# What the router and the framework raise, by status: the type and the detail to send.
+_FRAMEWORK_PROBLEMS: dict[int, tuple[type[ProblemError], str]] = {
+    400: (BadRequest, "The request could not be read."),
+    404: (NotFound, "No resource exists at this path."),
+    405: (MethodNotAllowed, "This method is not supported on this path; see the Allow header."),
+    413: (ContentTooLarge, "The request body is larger than this API accepts."),
+    415: (UnsupportedMediaType, "Send the body as application/json."),
 }
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at this path, from the routing table (HEAD wherever
+    GET is, since every GET route answers HEAD)."""
+    path = request.scope.get("route_path") or request.url.path
+    methods: set[str] = set()
+    for route in iter_route_contexts(request.app.routes):
+        if route.path and route.methods and compile_path(route.path)[0].match(path):
+            methods |= route.methods
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
 
 
 async def _handle_http(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     headers = dict(exc.headers or {})
-    return problem_response(
-        request_id_of(request),
-        status=exc.status_code,
-        detail=_ROUTER_DETAILS.get(exc.status_code),
-        headers=headers,
-    )
+    if exc.status_code == 405:
+        headers["Allow"] = ", ".join(allowed_methods(request))
+    if exc.status_code in _FRAMEWORK_PROBLEMS:
+        kind, detail = _FRAMEWORK_PROBLEMS[exc.status_code]
+        return send_problem(kind, request_id_of(request), detail, headers=headers)
+    return problem_response(request_id_of(request), status=exc.status_code, headers=headers)
 
 
 async def _handle_stale(request: Request, exc: Exception) -> Response:
@@ -278,46 +388,34 @@ class Conflict(ProblemError):
     status = 409
     slug = "conflict"
     title = "Conflict with the resource's current state"
-
-
-PROBLEM_TYPES[Conflict.slug] = (
-    Conflict.title,
-    "The request is valid but the resource's current state does not allow it, e.g. a status "
-    "change out of a terminal status. `detail` says which rule refused it.",
-)
+    description = (
+        "The request is valid but the resource's current state does not allow it, e.g. a status "
+        "change out of a terminal status. `detail` says which rule refused it."
+    )
 
 
 class Unauthorized(ProblemError):
     status = 401
     slug = "unauthorized"
     title = "Authentication required"
+    description = (
+        "The request needs a valid API key in `Authorization: Bearer <token>`, or the key given "
+        "is malformed, unknown, revoked or expired (the answer does not say which)."
+    )
 
 
 class Forbidden(ProblemError):
     status = 403
     slug = "forbidden"
     title = "Not allowed for this API key"
-
-
-PROBLEM_TYPES[Unauthorized.slug] = (
-    Unauthorized.title,
-    "The request needs a valid API key in `Authorization: Bearer <token>`, or the key given is "
-    "malformed, unknown, revoked or expired (the answer does not say which).",
-)
-PROBLEM_TYPES[Forbidden.slug] = (
-    Forbidden.title,
-    "The API key is valid but lacks the scope this request needs; `detail` names it.",
-)
+    description = "The API key is valid but lacks the scope this request needs; `detail` names it."
 
 
 class Withdrawn(ProblemError):
     status = 410
     slug = "withdrawn"
     title = "This resource was withdrawn"
-
-
-PROBLEM_TYPES[Withdrawn.slug] = (
-    Withdrawn.title,
-    "It was taken down; `detail` gives the date and the public note. Partners mirroring it "
-    "should remove it.",
-)
+    description = (
+        "It was taken down; `detail` gives the date and the public note. Partners mirroring it "
+        "should remove it."
+    )

@@ -46,14 +46,26 @@ def public_cache(request: Request, *, seconds_until_change: int | None = None) -
     return CachePolicy(public=True, max_age=max_age, stale_while_revalidate=stale)
 
 
+def _validated_since(request: Request, fresh: Fresh) -> datetime | None:
+    """Last-Modified that never goes back in time: a response's own dates do not move when
+    something leaves it (an item withdrawn from a list, a menu link whose statement is
+    unpublished), so it is never earlier than the latest change to public content, removals
+    included. That time is fixed per content version, so a cached entry stays exact."""
+    changed_at: datetime | None = getattr(request.state, "content_changed_at", None)
+    if fresh.last_modified is None or changed_at is None:
+        return fresh.last_modified
+    return max(fresh.last_modified, changed_at)
+
+
 def _render(request: Request, fresh: Fresh, language: Language | None) -> Rendered:
     payload = fresh.payload
+    last_modified = _validated_since(request, fresh)
     if isinstance(payload, Page):
         settings: Settings = request.app.state.settings
         return render(
             payload,
             content_language=language.requested if language else None,
-            last_modified=fresh.last_modified,
+            last_modified=last_modified,
             links=page_links(request, payload.next_cursor, settings.public_base_url),
         )
     # An item's Content-Language is the language actually served, which a fallback may change.
@@ -61,7 +73,7 @@ def _render(request: Request, fresh: Fresh, language: Language | None) -> Render
     return render(
         payload,
         content_language=served if isinstance(served, str) else None,
-        last_modified=fresh.last_modified,
+        last_modified=last_modified,
     )
 
 

@@ -3,13 +3,13 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import select, update
+from sqlalchemy import case, literal, select, update
 from sqlalchemy.orm import Session
 
 from app.changes.models import ChangeEntry, ContentVersion
 from app.db import utcnow
 
-_CURRENT = select(ContentVersion.version).where(ContentVersion.id == 1)
+_CURRENT = select(ContentVersion.version, ContentVersion.changed_at).where(ContentVersion.id == 1)
 _BUMP = (
     update(ContentVersion)
     .where(ContentVersion.id == 1)
@@ -24,7 +24,14 @@ def bump(session: Session, *, at: datetime | None = None) -> int:
     The UPDATE takes the row's lock until the transaction ends, so versions are handed out in
     commit order: no reader sees version N+1 while N's transaction is still open.
     """
-    version = session.execute(_BUMP.values(changed_at=at or utcnow())).scalar_one()
+    at = at or utcnow()
+    # Never back in time (a go-live is announced dated when it happened, which may be before
+    # the last change): `changed_at` bounds every public response's Last-Modified from below.
+    changed_at = case(
+        (ContentVersion.changed_at > at, ContentVersion.changed_at),
+        else_=literal(at, ContentVersion.changed_at.type),
+    )
+    version = session.execute(_BUMP.values(changed_at=changed_at)).scalar_one()
     return int(version)
 
 
@@ -75,4 +82,10 @@ def entries_after(session: Session, seq: int, *, limit: int = 1000) -> list[Chan
 
 def current(session: Session) -> int:
     """The version readers' caches are keyed on (one indexed single-row read)."""
-    return int(session.execute(_CURRENT).scalar_one())
+    return current_state(session)[0]
+
+
+def current_state(session: Session) -> tuple[int, datetime]:
+    """The version and when public content last changed, read together (one row)."""
+    version, changed_at = session.execute(_CURRENT).one()
+    return int(version), changed_at

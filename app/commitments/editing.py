@@ -177,6 +177,8 @@ def set_published(
         _announce(session, commitment, Operation.UPDATE if was_visible else Operation.PUBLISH, now)
     elif was_visible:
         _announce(session, commitment, Operation.UNPUBLISH, now)
+    else:  # a new go-live (or none): cached public responses must not outlive the old one
+        changes.bump(session, at=now)
     action = "unpublish" if not publish else "publish" if visible else "schedule"
     _audit(session, principal, action, commitment, now)
     return commitment

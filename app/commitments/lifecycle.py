@@ -43,6 +43,11 @@ JUDGED_AT_DUE_DATE = frozenset({S.PARTIALLY_FULFILLED, S.NOT_FULFILLED})
 class InvalidStatusChange(Conflict):
     slug = "invalid-status-change"
     title = "This status change is not allowed"
+    description = (
+        "A commitment's implementation status moves only along its lifecycle (announced, "
+        "planning, in progress, then a final status), and some final statuses can only be "
+        "reported once the due date has come. `detail` names what is allowed."
+    )
 
 
 def allowed_next(commitment: Commitment) -> frozenset[ImplementationStatus]:

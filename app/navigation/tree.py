@@ -15,6 +15,11 @@ from app.navigation.models import ITEM_ID_PREFIX, Menu, NavigationItem
 class InvalidMove(Conflict):
     slug = "invalid-move"
     title = "This move would break the menu tree"
+    description = (
+        "A menu item cannot move under itself or one of its own descendants, nor under an item "
+        "of another menu, and a reorder must list each current child exactly once. `detail` "
+        "says which rule refused it."
+    )
 
 
 def _siblings(session: Session, menu_key: str, parent_id: str | None) -> list[NavigationItem]:

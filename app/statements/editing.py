@@ -154,6 +154,8 @@ def publish(
         _announce(session, statement, Operation.UPDATE, now)
     elif was_visible:
         _announce(session, statement, Operation.UNPUBLISH, now, "rescheduled")
+    else:  # a new go-live: cached public responses must not be served past it
+        changes.bump(session, at=now)
     _audit(session, principal, "publish" if visible else "schedule", statement, now)
     return statement
 

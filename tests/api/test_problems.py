@@ -12,17 +12,25 @@ def test_unknown_path_is_a_404_problem(client: TestClient) -> None:
     assert response.headers["content-type"] == PROBLEM
     body = response.json()
     assert body["status"] == 404
-    assert body["title"] == "Not Found"
+    assert body["type"] == "/problems/not-found"
     assert body["request_id"] == response.headers["x-request-id"]
     assert "secret-admin-panel" not in response.text
 
 
-def test_wrong_method_is_a_405_problem_with_allow(client: TestClient) -> None:
-    response = client.delete("/v1/statements")
-    assert response.status_code == 405
-    assert response.headers["content-type"] == PROBLEM
-    assert response.headers["allow"] == "GET"
-    assert response.json()["status"] == 405
+def test_wrong_method_is_a_405_problem_allowing_every_method_of_the_path(
+    client: TestClient,
+) -> None:
+    collection = client.delete("/v1/statements")
+    assert collection.status_code == 405
+    assert collection.headers["content-type"] == PROBLEM
+    assert collection.json()["type"] == "/problems/method-not-allowed"
+    assert collection.headers["allow"] == "GET, HEAD, POST"
+    # Two routes share this path: the public read and the editors' update and delete.
+    item = client.put("/v1/statements/stm_01j00000000000000000000000")
+    assert item.headers["allow"] == "DELETE, GET, HEAD, PATCH"
+    action = client.get("/v1/statements/stm_01j00000000000000000000000/publish")
+    assert action.status_code == 405
+    assert action.headers["allow"] == "POST"
 
 
 def test_validation_errors_name_the_parameter_without_echoing_it(client: TestClient) -> None:
@@ -46,6 +54,7 @@ def test_unhandled_error_is_a_generic_500_problem(app: FastAPI) -> None:
 
     assert response.status_code == 500
     assert response.headers["content-type"] == PROBLEM
+    assert response.json()["type"] == "/problems/internal-error"
     assert response.headers["cache-control"] == "no-store"
     assert response.headers["x-content-type-options"] == "nosniff"
     for leak in ("hunter2", "Traceback", "RuntimeError", ".py"):
