@@ -82,6 +82,7 @@ def create(
     if session.scalar(select(Commitment.id).where(Commitment.code == data.code)) is not None:
         raise Conflict("Another commitment already has this code.")
     drafting.check_source(session, data.source, dict(data.translations))
+    drafting.check_dates(data.made_on, data.due_on)
     links = drafting.links(session, data)
     commitment = Commitment(
         id=new_id(ID_PREFIX),
@@ -128,6 +129,8 @@ def update(
         commitment.source_statement_id = data.source.statement
         commitment.source_anchor = data.source.anchor
         commitment.source_url = str(data.source.url) if data.source.url else None
+    if "due_on" in given:
+        drafting.check_dates(commitment.made_on, data.due_on)
     for name in ("due_on", "due_precision"):
         if name in given:
             setattr(commitment, name, getattr(data, name))
@@ -155,7 +158,13 @@ def set_published(
     now: datetime,
     at: datetime | None = None,
 ) -> Commitment:
-    """Publish (now, or at `at`: a schedule), or back to draft."""
+    """Publish (now, or at `at`: a schedule), or back to draft: from published (live or
+    scheduled) only, anything else is a 409 that changes nothing, not even the version."""
+    if not publish and commitment.publication_status is not PublicationStatus.PUBLISHED:
+        raise Conflict(
+            f"Only a published or scheduled commitment can be unpublished; this one is "
+            f"{commitment.publication_status.value}."
+        )
     was_visible = is_visible(commitment, now)
     if publish:
         commitment.publication_status = PublicationStatus.PUBLISHED
