@@ -158,6 +158,16 @@ def write_links(session: Session, commitment_id: str, links: dict[str, Any]) -> 
         )
 
 
+def languages(session: Session, commitment_id: str) -> list[str]:
+    return list(
+        session.scalars(
+            select(CommitmentTranslation.lang).where(
+                CommitmentTranslation.commitment_id == commitment_id
+            )
+        )
+    )
+
+
 def write_texts(
     session: Session, commitment_id: str, translations: dict[str, CommitmentTextIn | None]
 ) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.actors import service as actors_service
 from app.api.problems import Conflict, NotFound
+from app.api.translations import merge_translations
 from app.audit import service as audit
 from app.auth.service import Principal
 from app.changes import service as changes
@@ -140,6 +141,8 @@ def update(
         commitment.resources_amount = data.resources.amount if data.resources else None
         commitment.resources_currency = data.resources.currency if data.resources else None
     if data.translations is not None:
+        current = {lang: lang for lang in drafting.languages(session, commitment.id)}
+        merge_translations(current, data.translations, pointer="#/translations")  # 422 early
         drafting.write_texts(session, commitment.id, dict(data.translations))
     drafting.write_links(session, commitment.id, drafting.links(session, data))
     touch(session, commitment, now)

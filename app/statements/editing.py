@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.api.problems import Conflict, NotFound
+from app.api.translations import merge_translations
 from app.audit import service as audit
 from app.auth.service import Principal
 from app.changes import service as changes
@@ -120,6 +121,8 @@ def update(
     if "dateline_place" in data.model_fields_set:
         statement.dateline_place_code = data.dateline_place
     if data.translations is not None:
+        current = statements_service.paragraphs(session, statement.id) or {}
+        merge_translations(current, data.translations, pointer="#/translations")  # 422 early
         drafting.write_translations(session, statement.id, dict(data.translations), now)
         # Checked on the result (the request's transaction rolls back on refusal): a citation
         # must keep holding by the rule commitments are checked with on the way in.
