@@ -138,9 +138,19 @@ def revoke_key(
         return key
     admin = Scope.KEYS_ADMIN.value
     if keep_an_admin and admin in key.scopes and _usable(key, now):
-        others = session.scalars(
-            select(ApiKey).where(ApiKey.id != key.id, ApiKey.revoked_at.is_(None))
-        )
+        # Locked in one order, so two admins revoking each other's keys at once cannot both
+        # pass: the second waits, then no longer counts the key the first revoked.
+        session.flush()  # the reload below must not drop this request's pending changes
+        unrevoked = session.scalars(
+            select(ApiKey)
+            .where(ApiKey.revoked_at.is_(None))
+            .order_by(ApiKey.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).all()
+        if key not in unrevoked:
+            return key  # revoked meanwhile by someone else
+        others = [other for other in unrevoked if other.id != key.id]
         if not any(admin in other.scopes and _usable(other, now) for other in others):
             raise Conflict(
                 "This is the last usable key with `keys:admin`; create another admin key "
