@@ -15,7 +15,7 @@ from app.audit import service as audit
 from app.auth.service import Principal
 from app.changes import service as changes
 from app.changes.service import Operation
-from app.commitments import drafting as commitment_drafting
+from app.commitments import service as commitments_service
 from app.db import touch
 from app.ids import new_id
 from app.publication import PublicationStatus, is_visible
@@ -127,7 +127,7 @@ def update(
         # Checked on the result (the request's transaction rolls back on refusal): a citation
         # must keep holding by the rule commitments are checked with on the way in.
         paragraphs = statements_service.paragraphs(session, statement.id) or {}
-        commitment_drafting.refuse_orphaned_citations(session, statement.id, paragraphs)
+        commitments_service.refuse_orphaned_citations(session, statement.id, paragraphs)
     drafting.write_links(session, statement.id, links)
     touch(session, statement, now)
     if was_visible:
