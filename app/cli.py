@@ -78,12 +78,18 @@ def keys() -> None:
     type=click.Choice([s.value for s in Scope]),
     help="A scope to grant; repeat for several.",
 )
-@click.option("--expires-in-days", type=int, default=None, help="Expire after this many days.")
+@click.option(
+    "--expires-in-days",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Expire after this many days (at least 1); without it the key does not expire.",
+)
 def create_key(name: str, scopes: tuple[str, ...], expires_in_days: int | None) -> None:
     """Create a key and print its token once. Store it now: it cannot be shown again."""
     settings = get_settings()
     engine = make_engine(settings)
-    expires_at = utcnow() + timedelta(days=expires_in_days) if expires_in_days else None
+    now = utcnow()
+    expires_at = None if expires_in_days is None else now + timedelta(days=expires_in_days)
     try:
         with make_sessionmaker(engine).begin() as session:
             key, token = auth_service.issue_key(
@@ -92,6 +98,7 @@ def create_key(name: str, scopes: tuple[str, ...], expires_in_days: int | None) 
                 name=name,
                 scopes=[Scope(s) for s in scopes],
                 expires_at=expires_at,
+                now=now,
             )
             key_id = key.id
     finally:
@@ -103,10 +110,12 @@ def create_key(name: str, scopes: tuple[str, ...], expires_in_days: int | None) 
 def list_keys() -> None:
     """List keys (id, name, scopes, state); secrets are never stored, so never shown."""
     engine = make_engine(get_settings())
+    now = utcnow()
     try:
         with make_sessionmaker(engine).begin() as session:
             for key in auth_service.list_keys(session):
-                state = "revoked" if key.revoked_at else "active"
+                expired = key.expires_at is not None and key.expires_at <= now
+                state = "revoked" if key.revoked_at else "expired" if expired else "active"
                 click.echo(f"{key.id}  {state:8} {key.name}  [{' '.join(key.scopes)}]")
     finally:
         engine.dispose()
@@ -115,11 +124,11 @@ def list_keys() -> None:
 @keys.command("revoke")
 @click.argument("key_id")
 def revoke_key(key_id: str) -> None:
-    """Revoke a key at once."""
+    """Revoke a key at once (even the last admin key: this command can always make another)."""
     engine = make_engine(get_settings())
     try:
         with make_sessionmaker(engine).begin() as session:
-            auth_service.revoke_key(session, key_id=key_id, now=utcnow())
+            auth_service.revoke_key(session, key_id=key_id, now=utcnow(), keep_an_admin=False)
     except NotFound as exc:
         raise click.ClickException(exc.detail) from exc
     finally:

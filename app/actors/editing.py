@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from app.actors.models import ID_PREFIX, Actor, ActorType
 from app.api.problems import Conflict, NotFound
 from app.api.text import ShortText, Title
+from app.api.translations import merge_translations
 from app.audit import service as audit
 from app.auth.service import Principal
 from app.changes import service as changes
@@ -46,13 +47,15 @@ class ActorCreate(BaseModel):
 
 
 class ActorUpdate(BaseModel):
+    """Maps merge per language: one left out is kept, `null` removes it (a name must remain)."""
+
     model_config = ConfigDict(
         extra="forbid", json_schema_extra={"examples": [{"acronyms": {"fr": "FUPAD"}}]}
     )
 
     type: ActorType | None = None
-    names: dict[LangTag, Title] | None = Field(default=None, min_length=1, max_length=20)
-    acronyms: dict[LangTag, ShortText] | None = Field(default=None, max_length=20)
+    names: dict[LangTag, Title | None] | None = Field(default=None, max_length=20)
+    acronyms: dict[LangTag, ShortText | None] | None = Field(default=None, max_length=20)
     url: HttpUrl | None = None
 
 
@@ -133,10 +136,10 @@ def update(
 ) -> Actor:
     if data.type is not None:
         actor.type = data.type
-    if data.names is not None:
-        actor.names = dict(data.names)
-    if data.acronyms is not None:
-        actor.acronyms = dict(data.acronyms)
+    actor.names = merge_translations(actor.names, data.names, pointer="#/names")
+    actor.acronyms = merge_translations(
+        actor.acronyms, data.acronyms, pointer="#/acronyms", required=False
+    )
     if "url" in data.model_fields_set:
         actor.url = str(data.url) if data.url else None
     _done(session, actor, principal, "update", now)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.db import Base, utcnow
 
 TOKEN_PREFIX = "nwsk"
+ID_PREFIX = "key"
 
 
 class Scope(StrEnum):
@@ -25,7 +26,8 @@ class Scope(StrEnum):
 class ApiKey(Base):
     __tablename__ = "api_keys"
 
-    # Public part of the token (`nwsk_<id>_<secret>`); safe to log and to show.
+    # `key_<26 chars>`, the public part of the token (`nwsk_<id>_<secret>`); safe to log and
+    # to show.
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
     scopes: Mapped[list[str]]

@@ -5,6 +5,8 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request
 from starlette.responses import Response
 
+from app.api.conditional import CachePolicy, json_response
+from app.api.pagination import Page, PageDep, page_links
 from app.api.problems import problem_responses
 from app.audit import service as audit
 from app.auth import service
@@ -50,6 +52,7 @@ async def create_key(
         scopes=body.scopes,
         expires_at=body.expires_at,
         created_by=admin.key_id,
+        now=request.app.state.clock(),
     )
     audit.record(
         session,
@@ -65,18 +68,50 @@ async def create_key(
     return ApiKeyCreated.model_validate({**key_read(key).model_dump(), "token": token})
 
 
-@router.get("", response_model=list[ApiKeyRead], summary="List API keys", responses=ADMIN_ERRORS)
-async def list_keys(response: Response, session: SessionDep, admin: KeysAdmin) -> list[ApiKeyRead]:
-    """Every key, revoked ones included, without secrets."""
-    response.headers["Cache-Control"] = "private, no-store"
-    return [key_read(key) for key in service.list_keys(session)]
+@router.get(
+    "",
+    response_model=Page[ApiKeyRead],
+    summary="List API keys",
+    responses=problem_responses(400, 401, 403, 422),
+)
+async def list_keys(
+    request: Request, session: SessionDep, admin: KeysAdmin, page: PageDep
+) -> Response:
+    """Every key, revoked ones included, without secrets, oldest first, one page at a time
+    (the same envelope, cursors and `Link` header as every list)."""
+    keys, next_cursor = service.page_of_keys(session, page)
+    body = Page[ApiKeyRead](items=[key_read(key) for key in keys], next_cursor=next_cursor)
+    base_url = request.app.state.settings.public_base_url
+    return json_response(
+        request,
+        body,
+        cache=CachePolicy(public=False),
+        links=page_links(request, next_cursor, base_url),
+    )
+
+
+@router.get(
+    "/{key_id}",
+    response_model=ApiKeyRead,
+    summary="Get an API key",
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def get_key(
+    request: Request,
+    session: SessionDep,
+    admin: KeysAdmin,
+    key_id: Annotated[str, Path(max_length=32)],
+) -> Response:
+    """One key, without its secret: where a create's `Location` points."""
+    body = key_read(service.get_key(session, key_id))
+    return json_response(request, body, cache=CachePolicy(public=False))
 
 
 @router.delete(
     "/{key_id}",
     status_code=204,
     summary="Revoke an API key",
-    responses=problem_responses(401, 403, 404),
+    responses=problem_responses(401, 403, 404, 409),
 )
 async def revoke_key(
     request: Request,
@@ -84,7 +119,8 @@ async def revoke_key(
     admin: KeysAdmin,
     key_id: Annotated[str, Path(max_length=32)],
 ) -> Response:
-    """The key stops working at once; it stays listed as revoked."""
+    """The key stops working at once; it stays listed as revoked. The last usable key with
+    `keys:admin` cannot be revoked (409): create another admin key first."""
     now = request.app.state.clock()
     service.revoke_key(session, key_id=key_id, now=now)
     audit.record(

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from app.api.schemas import Schema
 from app.auth.models import Scope
@@ -18,7 +18,9 @@ class ApiKeyCreate(BaseModel):
 
     name: str = Field(min_length=1, max_length=100)
     scopes: list[Scope] = Field(min_length=1, max_length=len(Scope))
-    expires_at: datetime | None = None
+    expires_at: AwareDatetime | None = Field(
+        default=None, description="When the key stops working; must be in the future."
+    )
 
 
 class ApiKeyRead(Schema):
@@ -27,8 +29,8 @@ class ApiKeyRead(Schema):
         json_schema_extra={
             "examples": [
                 {
-                    "id": "01j0c3d2e8f7g6h5j4k3m2n1p0",
-                    "prefix": "nwsk_01j0c3d2e8f7g6h5j4k3m2n1p0",
+                    "id": "key_01j0c3d2e8f7g6h5j4k3m2n1p0",
+                    "prefix": "nwsk_key_01j0c3d2e8f7g6h5j4k3m2n1p0",
                     "name": "Editorial tool",
                     "scopes": ["statements:write", "content:publish"],
                     "created_at": "2026-11-27T10:00:00Z",

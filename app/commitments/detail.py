@@ -31,9 +31,10 @@ from app.publication import PublicationStatus
 
 
 def get_commitment(
-    session: Session, *, key: str, language: Language, now: datetime
+    session: Session, *, key: str, language: Language, now: datetime, preview: bool = False
 ) -> tuple[CommitmentDetail, datetime]:
-    """By id or by code (`LAD-2022-IOM-01`, any case), with its progress updates."""
+    """By id or by code (`LAD-2022-IOM-01`, any case), with its progress updates; with
+    `preview`, in any state but deleted."""
     column = Commitment.id if key.startswith(f"{ID_PREFIX}_") else Commitment.code
     value = key if column is Commitment.id else key.upper()
     row: Any = session.execute(
@@ -43,7 +44,7 @@ def get_commitment(
             Commitment.indicators,
             Commitment.resources_amount,
             Commitment.resources_currency,
-        ).where(column == value, queries.is_public(now))
+        ).where(column == value, queries.visible(preview, now))
     ).first()
     if row is None:
         withdrawn = session.execute(

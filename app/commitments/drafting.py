@@ -1,13 +1,14 @@
 """The content of a commitment as editors write it: provenance checked against the cited
 paragraph, links to actors and taxonomies, translations, and the editorial representation."""
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from app.actors import service as actors_service
-from app.api.problems import FieldError, InvalidParameters
+from app.api.problems import Conflict, FieldError, InvalidParameters
 from app.commitments.models import (
     Commitment,
     CommitmentTranslation,
@@ -57,6 +58,63 @@ def check_source(
             )
 
 
+def check_dates(made_on: date, due_on: date | None) -> None:
+    """A commitment cannot fall due before it was made."""
+    if due_on is not None and due_on < made_on:
+        raise invalid("#/due_on", "The due date cannot be before the day the commitment was made.")
+
+
+def _citation_holds(
+    anchor: str, quotes: dict[str, str | None], paragraphs: dict[str, dict[str, str]]
+) -> bool:
+    """The rule `check_source` applies on the way in: the anchor exists in some language, and
+    each language's quote stands verbatim in that language's paragraph."""
+    by_lang = {lang: body.get(anchor) for lang, body in paragraphs.items()}
+    if not any(by_lang.values()):
+        return False
+    for lang, quote in quotes.items():
+        paragraph = by_lang.get(lang)
+        if quote is not None and (paragraph is None or quote not in paragraph):
+            return False
+    return True
+
+
+def refuse_orphaned_citations(
+    session: Session, statement_id: str, paragraphs: dict[str, dict[str, str]]
+) -> None:
+    """A 409 naming every commitment (not deleted, in any state) whose citation of the
+    statement would no longer hold with these paragraphs (`{lang: {anchor: text}}`)."""
+    citing = session.execute(
+        select(Commitment.id, Commitment.code, Commitment.source_anchor).where(
+            Commitment.source_statement_id == statement_id,
+            Commitment.source_anchor.is_not(None),
+            Commitment.deleted_at.is_(None),
+        )
+    ).all()
+    if not citing:
+        return
+    quotes: dict[str, dict[str, str | None]] = {row.id: {} for row in citing}
+    for commitment_id, lang, quote in session.execute(
+        select(
+            CommitmentTranslation.commitment_id,
+            CommitmentTranslation.lang,
+            CommitmentTranslation.quote,
+        ).where(CommitmentTranslation.commitment_id.in_(list(quotes)))
+    ):
+        quotes[commitment_id][lang] = quote
+    orphaned = sorted(
+        (row.code, row.id, row.source_anchor)
+        for row in citing
+        if not _citation_holds(row.source_anchor, quotes[row.id], paragraphs)
+    )
+    if orphaned:
+        named = ", ".join(f"{code} ({cid}, paragraph `{anchor}`)" for code, cid, anchor in orphaned)
+        raise Conflict(
+            "This change would remove or reword paragraphs that commitments cite, so their "
+            f"quotes would no longer stand: {named}. Change those commitments' source first."
+        )
+
+
 def links(session: Session, data: CommitmentCreate | CommitmentUpdate) -> dict[str, Any]:
     links: dict[str, Any] = {}
     if data.places is not None:
@@ -98,6 +156,16 @@ def write_links(session: Session, commitment_id: str, links: dict[str, Any]) -> 
                 for a, r in links["actors"]
             ],
         )
+
+
+def languages(session: Session, commitment_id: str) -> list[str]:
+    return list(
+        session.scalars(
+            select(CommitmentTranslation.lang).where(
+                CommitmentTranslation.commitment_id == commitment_id
+            )
+        )
+    )
 
 
 def write_texts(

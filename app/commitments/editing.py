@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.actors import service as actors_service
 from app.api.problems import Conflict, NotFound
+from app.api.translations import merge_translations
 from app.audit import service as audit
 from app.auth.service import Principal
 from app.changes import service as changes
@@ -82,6 +83,7 @@ def create(
     if session.scalar(select(Commitment.id).where(Commitment.code == data.code)) is not None:
         raise Conflict("Another commitment already has this code.")
     drafting.check_source(session, data.source, dict(data.translations))
+    drafting.check_dates(data.made_on, data.due_on)
     links = drafting.links(session, data)
     commitment = Commitment(
         id=new_id(ID_PREFIX),
@@ -128,6 +130,8 @@ def update(
         commitment.source_statement_id = data.source.statement
         commitment.source_anchor = data.source.anchor
         commitment.source_url = str(data.source.url) if data.source.url else None
+    if "due_on" in given:
+        drafting.check_dates(commitment.made_on, data.due_on)
     for name in ("due_on", "due_precision"):
         if name in given:
             setattr(commitment, name, getattr(data, name))
@@ -137,6 +141,8 @@ def update(
         commitment.resources_amount = data.resources.amount if data.resources else None
         commitment.resources_currency = data.resources.currency if data.resources else None
     if data.translations is not None:
+        current = {lang: lang for lang in drafting.languages(session, commitment.id)}
+        merge_translations(current, data.translations, pointer="#/translations")  # 422 early
         drafting.write_texts(session, commitment.id, dict(data.translations))
     drafting.write_links(session, commitment.id, drafting.links(session, data))
     touch(session, commitment, now)
@@ -155,7 +161,13 @@ def set_published(
     now: datetime,
     at: datetime | None = None,
 ) -> Commitment:
-    """Publish (now, or at `at`: a schedule), or back to draft."""
+    """Publish (now, or at `at`: a schedule), or back to draft: from published (live or
+    scheduled) only, anything else is a 409 that changes nothing, not even the version."""
+    if not publish and commitment.publication_status is not PublicationStatus.PUBLISHED:
+        raise Conflict(
+            f"Only a published or scheduled commitment can be unpublished; this one is "
+            f"{commitment.publication_status.value}."
+        )
     was_visible = is_visible(commitment, now)
     if publish:
         commitment.publication_status = PublicationStatus.PUBLISHED

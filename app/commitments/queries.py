@@ -90,11 +90,17 @@ class ListShape:
     made_to: bool = False
     due_before: bool = False
     sort: str = "-made_on"
+    preview: bool = False  # drafts, scheduled and withdrawn too (content:preview only)
+
+
+def visible(preview: bool, now: Any) -> ColumnElement[bool]:
+    """Public visibility, or everything not deleted for a preview."""
+    return Commitment.deleted_at.is_(None) if preview else is_public(now)
 
 
 @lru_cache(maxsize=256)
 def matching(shape: ListShape) -> AnySelect:
-    query: AnySelect = select(*SUMMARY_COLUMNS).where(is_public(bindparam("now")))
+    query: AnySelect = select(*SUMMARY_COLUMNS).where(visible(shape.preview, bindparam("now")))
     if shape.actors:
         query = query.where(
             exists().where(

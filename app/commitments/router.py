@@ -98,7 +98,13 @@ def _list(
                 session, id_or_slug=filters.statement, now=now, preview=preview
             )
         result, last_modified = service.list_commitments(
-            session, filters=filters, sort=sort, language=language, page=page, now=now
+            session,
+            filters=filters,
+            sort=sort,
+            language=language,
+            page=page,
+            now=now,
+            preview=preview,
         )
         upcoming = service.next_go_live(session, now)
         midnight = next_midnight(now)
@@ -111,7 +117,7 @@ def _list(
     "/commitments",
     response_model=Page[CommitmentSummary],
     summary="List commitments",
-    responses=read_responses(400, 422),
+    responses=read_responses(400, 401, 403, 422),
 )
 async def list_commitments(
     request: Request,
@@ -121,19 +127,21 @@ async def list_commitments(
     page: PageDep,
     filters: FiltersDep,
     sort: SortQuery = "-made_on",
+    preview: PreviewDep = False,
 ) -> Response:
     """Published commitments with their actors, places, framework terms and source.
 
-    Filters combine with AND; repeated values of one filter combine with OR.
+    Filters combine with AND; repeated values of one filter combine with OR. With
+    `preview=true` (`content:preview`), drafts, scheduled and withdrawn ones too.
     """
-    return _list(request, session, version, language, page, filters, sort)
+    return _list(request, session, version, language, page, filters, sort, preview=preview)
 
 
 @router.get(
     "/commitments/summary",
     response_model=CommitmentSummaryCounts,
     summary="Count commitments for dashboards",
-    responses=read_responses(422),
+    responses=read_responses(401, 403, 422),
 )
 async def summarize_commitments(
     request: Request,
@@ -141,6 +149,7 @@ async def summarize_commitments(
     language: LanguageDep,
     version: ContentVersionDep,
     filters: FiltersDep,
+    preview: PreviewDep = False,
 ) -> Response:
     """Counts by status, reporting health, actor type, framework term and region, under the
     same filters as the list: each count equals the length of the list filtered by that value."""
@@ -151,7 +160,9 @@ async def summarize_commitments(
         version=version,
         now=now,
         language=language,
-        compute=lambda: Fresh(summary.summarize(session, filters=filters, now=now), None, tomorrow),
+        compute=lambda: Fresh(
+            summary.summarize(session, filters=filters, now=now, preview=preview), None, tomorrow
+        ),
     )
 
 
@@ -159,7 +170,7 @@ async def summarize_commitments(
     "/commitments/{id_or_code}",
     response_model=CommitmentDetail,
     summary="Get a commitment",
-    responses=read_responses(404, 422),
+    responses=read_responses(401, 403, 404, 422),
 )
 async def get_commitment(
     request: Request,
@@ -169,8 +180,11 @@ async def get_commitment(
     id_or_code: Annotated[
         str, Path(max_length=64, description="Id or code.", examples=["LAD-2022-IOM-01"])
     ],
+    preview: PreviewDep = False,
 ) -> Response:
-    """One commitment with its text, indicators, resources and progress updates (oldest first)."""
+    """One commitment with its text, indicators, resources and progress updates (oldest first).
+
+    With `preview=true` (`content:preview`), a draft, scheduled or withdrawn one too."""
     now = request.app.state.clock()
     tomorrow = next_midnight(now)
     return public_response(
@@ -179,7 +193,9 @@ async def get_commitment(
         now=now,
         language=language,
         compute=lambda: Fresh(
-            *detail.get_commitment(session, key=id_or_code, language=language, now=now),
+            *detail.get_commitment(
+                session, key=id_or_code, language=language, now=now, preview=preview
+            ),
             tomorrow,
         ),
     )
@@ -189,7 +205,7 @@ async def get_commitment(
     "/statements/{id_or_slug}/commitments",
     response_model=Page[CommitmentSummary],
     summary="List a statement's commitments",
-    responses=read_responses(400, 404, 422),
+    responses=read_responses(400, 401, 403, 404, 422),
     tags=["statements"],
 )
 async def list_statement_commitments(

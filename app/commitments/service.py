@@ -24,6 +24,7 @@ from app.api.pagination import (
 from app.api.problems import FieldError, InvalidParameters, NotFound
 from app.api.schemas import LanguageFallback
 from app.commitments import queries
+from app.commitments.drafting import refuse_orphaned_citations as refuse_orphaned_citations
 from app.commitments.lifecycle import HealthCutoffs, reporting_health
 from app.commitments.models import (
     Commitment,
@@ -68,7 +69,7 @@ class CommitmentFilters:
 
 
 def shape_and_params(
-    session: Session, filters: CommitmentFilters, sort: str, now: datetime
+    session: Session, filters: CommitmentFilters, sort: str, now: datetime, preview: bool = False
 ) -> tuple[queries.ListShape, dict[str, Any]]:
     """Validate filter values and split them into a query shape and its parameters."""
     params: dict[str, Any] = {"now": now}
@@ -89,7 +90,10 @@ def shape_and_params(
     if filters.statement is not None:
         try:
             params["statement"] = statements_service.public_statement_id(
-                session, id_or_slug=filters.statement, now=now, preview=filters.statement_preview
+                session,
+                id_or_slug=filters.statement,
+                now=now,
+                preview=filters.statement_preview or preview,
             )
         except NotFound as exc:
             raise InvalidParameters(
@@ -114,6 +118,7 @@ def shape_and_params(
         made_to="made_to" in params,
         due_before="due_before" in params,
         sort=sort,
+        preview=preview,
     )
     return shape, params
 
@@ -208,8 +213,9 @@ def list_commitments(
     language: Language,
     page: PageRequest,
     now: datetime,
+    preview: bool = False,
 ) -> tuple[Page[CommitmentSummary], datetime | None]:
-    shape, params = shape_and_params(session, filters, sort, now)
+    shape, params = shape_and_params(session, filters, sort, now, preview)
     sort_key = SORTS[sort]
     after = page.cursor is not None
     rows, next_cursor = cut_page(

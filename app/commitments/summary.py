@@ -59,9 +59,9 @@ def _statements(shape: queries.ListShape) -> dict[str, Select[Any]]:
 
 
 def summarize(
-    session: Session, *, filters: CommitmentFilters, now: datetime
+    session: Session, *, filters: CommitmentFilters, now: datetime, preview: bool = False
 ) -> CommitmentSummaryCounts:
-    shape, params = shape_and_params(session, filters, "-made_on", now)
+    shape, params = shape_and_params(session, filters, "-made_on", now, preview)
     cutoffs = HealthCutoffs.on(now.date())
     params = {
         **params,

@@ -1,5 +1,9 @@
 """Loads the demo actors, events and commitments, and replays their progress reports through the
-lifecycle rules, so demo data can never hold a status change the service would refuse."""
+lifecycle rules, so demo data can never hold a status change the service would refuse.
+
+Demo data obeys the rules live data does: each report is dated (and created) on its day, a
+commitment's `updated_at` is its last report (or the day it was made), never older, and it goes
+live in the change log dated when it was published."""
 
 import json
 from datetime import UTC, date, datetime, time
@@ -13,6 +17,7 @@ from sqlalchemy.orm import Session
 from app.actors.models import ID_PREFIX as ACTOR_PREFIX
 from app.actors.models import Actor, ActorType
 from app.changes import service as changes_service
+from app.changes.service import Operation
 from app.commitments.lifecycle import ProgressReport, record_progress
 from app.commitments.models import (
     EVENT_ID_PREFIX,
@@ -163,6 +168,31 @@ def _core(entry: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def _go_live(session: Session, commitment: Commitment, today: date) -> bool:
+    """Announce a newly loaded commitment as the go-live job would, but with the `updated_at`
+    of its last report: the job dates the new version at the go-live, older than the reports."""
+    went_live = commitment.published_at
+    if commitment.live_since is not None or went_live is None or went_live.date() > today:
+        return False
+    last = max(commitment.made_on, commitment.last_reported_on or commitment.made_on)
+    commitment.live_since = went_live
+    commitment.updated_at = max(went_live, _midnight(last))
+    session.flush()  # the version the change-log entry names
+    changes_service.record(
+        session,
+        resource_type="commitment",
+        resource_id=commitment.id,
+        version=commitment.version,
+        operation=Operation.PUBLISH,
+        at=went_live,
+    )
+    return True
+
+
 def _load_commitment(session: Session, entry: dict[str, Any], today: date) -> bool:
     commitment_id = commitment_id_for(entry["key"])
     core = _core(entry)
@@ -203,8 +233,10 @@ def _load_commitment(session: Session, entry: dict[str, Any], today: date) -> bo
             narrative=update.get("narrative", {}),
             evidence=update.get("evidence", []),
         )
-        record_progress(session, commitment, report, today=today)
+        recorded = record_progress(session, commitment, report, today=today)
+        recorded.created_at = _midnight(report.reported_on)
         changed = True
+    session.flush()
     return changed
 
 
@@ -215,6 +247,13 @@ def load_demo_commitments(session: Session, *, today: date) -> int:
     changed = _load_events(session, data["events"]) or changed
     for entry in data["commitments"]:
         changed = _load_commitment(session, entry, today) or changed
+    loaded = session.scalars(
+        select(Commitment)
+        .where(Commitment.id.in_([commitment_id_for(e["key"]) for e in data["commitments"]]))
+        .order_by(Commitment.published_at, Commitment.id)  # the change log in go-live order
+    ).all()
+    for commitment in loaded:
+        changed = _go_live(session, commitment, today) or changed
     if changed:
         changes_service.bump(session)
     return len(data["commitments"])

@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from app.api.problems import Conflict, FieldError, InvalidParameters, NotFound
+from app.api.translations import merge_translations
 from app.audit import service as audit
 from app.auth.service import Principal
 from app.changes import service as changes
@@ -128,10 +129,8 @@ def update_item(
         item.route = data.route
     if "url" in given:
         item.url = str(data.url) if data.url else None
-    for name in ("labels", "blurbs"):
-        value = getattr(data, name)
-        if value is not None:
-            setattr(item, name, dict(value))
+    item.labels = merge_translations(item.labels, data.labels, pointer="#/labels")
+    item.blurbs = merge_translations(item.blurbs, data.blurbs, pointer="#/blurbs", required=False)
     if "icon" in given:
         item.icon = data.icon
     if data.visible is not None:

@@ -62,9 +62,20 @@ async def get_menu(
     depth: Annotated[
         int | None, Query(ge=1, le=10, description="Levels to include; all when omitted.")
     ] = None,
+    root: Annotated[
+        str | None,
+        Query(
+            max_length=32,
+            description="Only the subtree of this item (the item itself, then `depth` levels "
+            "counted from it).",
+        ),
+    ] = None,
     preview: PreviewDep = False,
 ) -> Response:
     """The menu nested in one response, labels in the requested language.
+
+    Every item says `has_children`, also where `depth` cut its children off; `?root=<item id>`
+    fetches such an item's subtree (a 404 for an item a reader cannot see).
 
     A label that is not translated is served in the default language and the item says so in
     `fallback`. A link to a statement carries that statement's URL in the served language; an
@@ -81,6 +92,7 @@ async def get_menu(
             links=_links(request),
             now=now,
             preview=preview,
+            root=root,
         )
         return Fresh(tree, changed, statements_service.next_go_live(session, now))
 

@@ -28,6 +28,7 @@ class NavigationNode(Localized):
                     "lang": "en",
                     "available_langs": ["en"],
                     "fallback": {"requested_lang": "fr", "fields": ["label"]},
+                    "has_children": False,
                     "children": [],
                 }
             ]
@@ -43,6 +44,10 @@ class NavigationNode(Localized):
     )
     icon: str | None
     target: Target | None = Field(description="The linked API resource, for content items.")
+    has_children: bool = Field(
+        description="Whether the item has children, even when `depth` left them out (fetch "
+        "them with `?root=<id>`)."
+    )
     children: list["NavigationNode"]
 
 
@@ -78,6 +83,7 @@ class MenuTree(MenuRead):
                     "available_langs": ["en", "es", "fr"],
                     "fallback": None,
                     "depth": None,
+                    "root": None,
                     "items": [],
                 }
             ]
@@ -85,6 +91,10 @@ class MenuTree(MenuRead):
     )
 
     depth: int | None = Field(description="The depth asked for; null for the whole tree.")
+    root: str | None = Field(
+        default=None,
+        description="The item the tree starts at (`?root=`); `items` is then that item alone.",
+    )
     items: list[NavigationNode]
 
 

@@ -98,9 +98,11 @@ def _nodes(
     language: Language,
     links: Links,
     depth: int | None,
+    only: NavigationItem | None = None,
 ) -> list[NavigationNode]:
+    """The nodes under `parent_id` (or just `only`), `depth` levels deep (None: all)."""
     nodes = []
-    for item in loaded.children.get(parent_id, []):
+    for item in [only] if only is not None else loaded.children.get(parent_id, []):
         href = _href(item, loaded, language, links)
         if href is False:  # links to something unpublished: the item is left out
             continue
@@ -108,6 +110,11 @@ def _nodes(
             _nodes(loaded, item.id, language, links, None if depth is None else depth - 1)
             if depth is None or depth > 1
             else []
+        )
+        # Counted whether or not depth cut them, over the children a reader may see.
+        has_children = bool(below) or any(
+            _href(child, loaded, language, links) is not False
+            for child in loaded.children.get(item.id, [])
         )
         target = (
             Target(type=item.target_type or "statement", id=item.target_id)
@@ -122,6 +129,7 @@ def _nodes(
                     "href": href,
                     "icon": item.icon,
                     "target": target,
+                    "has_children": has_children,
                     "children": below,
                     **_localized(item, language),
                 }
@@ -139,20 +147,40 @@ def get_tree(
     links: Links,
     now: datetime,
     preview: bool = False,
+    root: str | None = None,
 ) -> tuple[MenuTree, datetime]:
+    """The menu's tree, or with `root` the subtree of that item (404 unless the item is in the
+    tree a reader sees: visible, and neither it nor an ancestor links to unpublished content)."""
     loaded = _load(session, menu_key, now, preview)
     name, meta = localize_names(loaded.menu.names, language)
+    start = _visible_item(loaded, root, language, links) if root is not None else None
     tree = MenuTree.model_validate(
         {
             "key": loaded.menu.key,
             "name": name,
             "depth": depth,
-            "items": _nodes(loaded, None, language, links, depth),
+            "root": root,
+            "items": _nodes(loaded, None, language, links, depth, only=start),
             **meta,
         }
     )
     changed = max([loaded.menu.updated_at, *(i.updated_at for i in loaded.items.values())])
     return tree, changed
+
+
+def _visible_item(
+    loaded: _Loaded, item_id: str, language: Language, links: Links
+) -> NavigationItem:
+    item = loaded.items.get(item_id)
+    current = item
+    while current is not None:
+        if _href(current, loaded, language, links) is False:
+            break
+        if current.parent_id is None:
+            assert item is not None
+            return item
+        current = loaded.items.get(current.parent_id)  # None: a hidden ancestor
+    raise NotFound("This menu has no visible item with this id.")
 
 
 def breadcrumbs(

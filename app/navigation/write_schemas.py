@@ -65,6 +65,9 @@ class ItemCreate(Strict):
 
 
 class ItemUpdate(Strict):
+    """`labels` and `blurbs` merge per language: one left out is kept, `null` removes it (a
+    label must remain)."""
+
     model_config = ConfigDict(
         extra="forbid", json_schema_extra={"examples": [{"labels": {"en": "Who we are"}}]}
     )
@@ -72,8 +75,8 @@ class ItemUpdate(Strict):
     route: Route | None = None
     url: HttpUrl | None = None
     statement: Code | None = None
-    labels: Labels | None = Field(default=None, min_length=1, max_length=20)
-    blurbs: dict[LangTag, LongText] | None = Field(default=None, max_length=20)
+    labels: dict[LangTag, ShortText | None] | None = Field(default=None, max_length=20)
+    blurbs: dict[LangTag, LongText | None] | None = Field(default=None, max_length=20)
     icon: Code | None = None
     visible: bool | None = None
 

@@ -9,15 +9,18 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.api.problems import NotFound
+from app.api.problems import Conflict, NotFound
+from app.api.translations import merge_translations
 from app.audit import service as audit
 from app.auth.service import Principal
 from app.changes import service as changes
 from app.changes.service import Operation
+from app.commitments import service as commitments_service
 from app.db import touch
 from app.ids import new_id
 from app.publication import PublicationStatus, is_visible
 from app.statements import drafting
+from app.statements import service as statements_service
 from app.statements.models import (
     ID_PREFIX,
     Statement,
@@ -118,7 +121,13 @@ def update(
     if "dateline_place" in data.model_fields_set:
         statement.dateline_place_code = data.dateline_place
     if data.translations is not None:
+        current = statements_service.paragraphs(session, statement.id) or {}
+        merge_translations(current, data.translations, pointer="#/translations")  # 422 early
         drafting.write_translations(session, statement.id, dict(data.translations), now)
+        # Checked on the result (the request's transaction rolls back on refusal): a citation
+        # must keep holding by the rule commitments are checked with on the way in.
+        paragraphs = statements_service.paragraphs(session, statement.id) or {}
+        commitments_service.refuse_orphaned_citations(session, statement.id, paragraphs)
     drafting.write_links(session, statement.id, links)
     touch(session, statement, now)
     if was_visible:
@@ -163,6 +172,13 @@ def publish(
 def unpublish(
     session: Session, statement: Statement, *, principal: Principal, now: datetime
 ) -> Statement:
+    """Back to draft, from published (live or scheduled) only: anything else is a 409 that
+    changes nothing, not even the version."""
+    if statement.publication_status is not PublicationStatus.PUBLISHED:
+        raise Conflict(
+            f"Only a published or scheduled statement can be unpublished; this one is "
+            f"{statement.publication_status.value}."
+        )
     was_visible = is_visible(statement, now)
     statement.publication_status = PublicationStatus.DRAFT
     statement.live_since = None

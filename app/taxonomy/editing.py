@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.api.problems import Conflict, NotFound
 from app.api.text import LongText, ShortText
+from app.api.translations import merge_translations
 from app.audit import service as audit
 from app.auth.service import Principal
 from app.changes import service as changes
@@ -35,12 +36,15 @@ class TopicCreate(BaseModel):
 
 
 class TopicUpdate(BaseModel):
+    """Maps merge per language: one left out is kept, `null` removes it (a name must remain)."""
+
     model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [{"names": {"fr": "Apatridie"}}]}
+        extra="forbid",
+        json_schema_extra={"examples": [{"names": {"fr": "Apatridie", "es": None}}]},
     )
 
-    names: dict[LangTag, ShortText] | None = Field(default=None, min_length=1, max_length=20)
-    descriptions: dict[LangTag, LongText] | None = Field(default=None, max_length=20)
+    names: dict[LangTag, ShortText | None] | None = Field(default=None, max_length=20)
+    descriptions: dict[LangTag, LongText | None] | None = Field(default=None, max_length=20)
 
 
 class TopicEditorial(BaseModel):
@@ -103,10 +107,10 @@ def create(session: Session, data: TopicCreate, *, principal: Principal, now: da
 def update(
     session: Session, topic: Topic, data: TopicUpdate, *, principal: Principal, now: datetime
 ) -> Topic:
-    if data.names is not None:
-        topic.names = dict(data.names)
-    if data.descriptions is not None:
-        topic.descriptions = dict(data.descriptions)
+    topic.names = merge_translations(topic.names, data.names, pointer="#/names")
+    topic.descriptions = merge_translations(
+        topic.descriptions, data.descriptions, pointer="#/descriptions", required=False
+    )
     _done(session, topic, principal, "update", now)
     return topic
 

@@ -74,7 +74,7 @@ def test_replaying_the_log_reproduces_the_published_state(session: Session) -> N
         elif action == "update":
             change = StatementUpdate(topics=[rng.choice(["displacement", "migration-data"])])
             editing.update(session, statement, change, principal=EDITOR, now=now)
-        elif action == "unpublish":
+        elif action == "unpublish" and statement.publication_status == "published":
             editing.unpublish(session, statement, principal=EDITOR, now=now)
         elif action == "withdraw":
             editing.withdraw(session, statement, note="Withdrawn.", principal=EDITOR, now=now)

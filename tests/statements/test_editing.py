@@ -136,7 +136,7 @@ class TestLifecycle:
     ) -> None:
         created = create(client, editor)
         act(client, editor, created, "publish")
-        key_id = editor["Authorization"].split("_")[1]
+        key_id = "_".join(editor["Authorization"].split("_")[1:3])  # nwsk_key_<26>_<secret>
         actions = session.scalars(
             select(AuditEntry.action)
             .where(AuditEntry.resource_id == created.json()["id"], AuditEntry.key_id == key_id)
