@@ -5,6 +5,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
+from app.api.language import document_lang_parameter
 from app.api.problems import PROBLEM_MEDIA_TYPE, Problem
 
 _PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
@@ -65,6 +66,7 @@ def install_openapi(app: FastAPI) -> None:
                     operation["security"] = [{"apiKey": []}]
                 else:
                     operation["security"] = [{}, {"apiKey": []}]  # optional: anonymous or keyed
+        document_lang_parameter(schema, app.state.settings.languages)
         # FastAPI's default validation-error shapes are never sent; drop them.
         components.pop("HTTPValidationError", None)
         components.pop("ValidationError", None)
