@@ -26,9 +26,10 @@ def migrate() -> None:
     Creates the SQLite file on first use. Safe to run again: it changes nothing when the
     database is current.
     """
-    engine = make_engine(get_settings())
+    settings = get_settings()
+    engine = make_engine(settings)
     try:
-        counts = run_migrations(engine)
+        counts = run_migrations(engine, settings.languages)
     finally:
         engine.dispose()
     click.echo("schema at head; reference rows written: " + _format(counts))
@@ -47,9 +48,10 @@ def demo_data() -> None:
     from app.demo.navigation import load_demo_navigation
     from app.statements.editing import record_due_go_lives
 
-    engine = make_engine(get_settings())
+    settings = get_settings()
+    engine = make_engine(settings)
     try:
-        run_migrations(engine)
+        run_migrations(engine, settings.languages)
         with make_sessionmaker(engine).begin() as session:
             statements = load_demo_data(session)
             record_due_go_lives(session, utcnow())  # announce them in the change log
@@ -147,7 +149,7 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
     if settings.auto_migrate:
         engine = make_engine(settings)
         try:
-            run_migrations(engine)
+            run_migrations(engine, settings.languages)
         finally:
             engine.dispose()
     uvicorn.run(

@@ -1,5 +1,6 @@
 """Schema management through alembic, for the CLI and the tests alike."""
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from alembic import command
@@ -31,8 +32,9 @@ def downgrade(engine: Engine, revision: str = "base") -> None:
         command.downgrade(alembic_config(connection), revision)
 
 
-def migrate(engine: Engine) -> dict[str, int]:
-    """Schema to head, then reference taxonomies in line with the shipped files."""
+def migrate(engine: Engine, languages: Iterable[str] = ()) -> dict[str, int]:
+    """Schema to head, then reference taxonomies in line with the shipped files (place names
+    in `languages` too, the served ones)."""
     upgrade(engine)
     with make_sessionmaker(engine).begin() as session:
-        return sync_reference_data(session)
+        return sync_reference_data(session, languages)

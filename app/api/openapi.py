@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
+from app.api.language import document_lang_parameter
 from app.api.problems import PROBLEM_MEDIA_TYPE, Problem
 
 Operation = dict[str, Any]
@@ -297,6 +298,7 @@ def install_openapi(app: FastAPI) -> None:
         schemas["Problem"] = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
         for name, sub in schemas["Problem"].pop("$defs", {}).items():
             schemas.setdefault(name, sub)
+        document_lang_parameter(schema, app.state.settings.languages)
         # FastAPI's default validation-error shapes are never sent; drop them.
         schemas.pop("HTTPValidationError", None)
         schemas.pop("ValidationError", None)

@@ -68,11 +68,14 @@ def _render(request: Request, fresh: Fresh, language: Language | None) -> Render
             last_modified=last_modified,
             links=page_links(request, payload.next_cursor, settings.public_base_url),
         )
-    # An item's Content-Language is the language actually served, which a fallback may change.
+    # An item's Content-Language is the language actually served, which a fallback may change;
+    # a negotiated answer without one (breadcrumbs, counts) reports the reader's first choice.
     served: Any = getattr(payload, "lang", None)
+    if not isinstance(served, str):
+        served = language.requested if language else None
     return render(
         payload,
-        content_language=served if isinstance(served, str) else None,
+        content_language=served,
         last_modified=last_modified,
     )
 
@@ -94,7 +97,7 @@ def public_response(
         rendered = _render(request, compute(), language)
         return send(request, rendered, CachePolicy(public=False))
     cache: ResponseCache = request.app.state.response_cache
-    key = (str(request.url), language.requested if language else None)
+    key = (str(request.url), language.preferences if language else None)
     entry = cache.get(key, version=version, now=now)
     if entry is None:
         fresh = compute()

@@ -1,8 +1,13 @@
 """Response building blocks every domain shares: the schema base and per-item language metadata."""
 
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeVar
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.api.language import Language
+
+V = TypeVar("V")
 
 
 class Schema(BaseModel):
@@ -10,29 +15,53 @@ class Schema(BaseModel):
 
 
 class LanguageFallback(Schema):
-    """Present when some localized fields are not in the requested language."""
+    """Present when some localized fields are not in the reader's first choice of language."""
 
-    requested_lang: str = Field(description="The language the client asked for.")
+    requested_lang: str = Field(description="The reader's first choice among served languages.")
     fields: list[str] = Field(description="Fields served in `lang` instead.")
 
 
 class Localized(Schema):
     lang: str = Field(description="Language of the localized fields served (BCP 47).")
-    available_langs: list[str] = Field(description="Languages this item exists in.")
-    fallback: LanguageFallback | None = Field(
-        description="Null when everything is in the requested language."
+    available_langs: list[str] = Field(
+        description="Served languages this item exists in: each can be asked for with `?lang=`."
     )
+    fallback: LanguageFallback | None = Field(
+        description="Null when everything is in the reader's first choice of language."
+    )
+
+
+def localize(
+    available: Mapping[str, V], language: Language, fields: Sequence[str]
+) -> tuple[V, dict[str, Any]] | None:
+    """The best entry of a `{lang: value}` map plus the `Localized` fields describing it;
+    `None` when the map is empty."""
+    picked = language.pick(available)
+    if picked is None:
+        return None
+    lang, value = picked
+    fallback = (
+        LanguageFallback(requested_lang=language.requested, fields=list(fields))
+        if lang != language.requested
+        else None
+    )
+    return value, {
+        "lang": lang,
+        "available_langs": language.askable(available),
+        "fallback": fallback,
+    }
 
 
 def localize_names(
     names: dict[str, str], language: Language, field: str = "name"
-) -> tuple[str, dict[str, object]]:
+) -> tuple[str, dict[str, Any]]:
     """The best label from a `{lang: text}` map plus the `Localized` fields describing it."""
-    picked = language.pick(names)
-    text, lang = (picked[1], picked[0]) if picked else ("", language.default)
+    found = localize(names, language, [field])
+    if found is not None:
+        return found
     fallback = (
         LanguageFallback(requested_lang=language.requested, fields=[field])
-        if lang != language.requested
+        if language.default != language.requested
         else None
     )
-    return text, {"lang": lang, "available_langs": sorted(names), "fallback": fallback}
+    return "", {"lang": language.default, "available_langs": [], "fallback": fallback}

@@ -158,8 +158,9 @@ class CommitmentDetail(CommitmentSummary):
     progress_updates: list[ProgressUpdateRead] = Field(description="Oldest first.")
 
 
-class CommitmentRef(Schema):
-    """A commitment as embedded in a statement (`include=commitments`)."""
+class CommitmentRef(Localized):
+    """A commitment as embedded in a statement (`include=commitments`). `lang` and `fallback`
+    describe its own title and quote, against the reader's preferences."""
 
     id: str
     code: str

@@ -22,7 +22,7 @@ from app.api.pagination import (
     string_sort_key,
 )
 from app.api.problems import FieldError, InvalidParameters, NotFound
-from app.api.schemas import LanguageFallback
+from app.api.schemas import LanguageFallback, localize
 from app.commitments import queries
 from app.commitments.drafting import refuse_orphaned_citations as refuse_orphaned_citations
 from app.commitments.lifecycle import HealthCutoffs, reporting_health
@@ -51,6 +51,7 @@ SORTS: dict[str, SortKey] = {
     "code": string_sort_key("code", Commitment.code, descending=False),
 }
 SUMMARY_FIELDS = ["title", "summary", "quote"]
+REF_FIELDS = ["title", "quote"]
 
 
 @dataclass(frozen=True)
@@ -126,14 +127,10 @@ def shape_and_params(
 def pick_text(
     texts: dict[str, Any], language: Language, fields: list[str]
 ) -> tuple[Any, dict[str, Any]]:
-    picked = language.pick(texts)
-    if picked is None:
+    found = localize(texts, language, fields)
+    if found is None:
         raise NotFound("This commitment has no translation.")
-    lang, text = picked
-    fallback = None
-    if lang != language.requested:
-        fallback = LanguageFallback(requested_lang=language.requested, fields=list(fields))
-    return text, {"lang": lang, "available_langs": sorted(texts), "fallback": fallback}
+    return found
 
 
 def related(
@@ -273,15 +270,18 @@ def refs_for_statement(
             texts[text.commitment_id][text.lang] = text
     refs = []
     for row in rows:
-        text, _ = pick_text(texts[row.id], language, SUMMARY_FIELDS)
+        text, meta = pick_text(texts[row.id], language, REF_FIELDS)
         refs.append(
-            CommitmentRef(
-                id=row.id,
-                code=row.code,
-                title=text.title,
-                implementation_status=row.implementation_status,
-                anchor=row.source_anchor,
-                quote=text.quote,
+            CommitmentRef.model_validate(
+                {
+                    "id": row.id,
+                    "code": row.code,
+                    "title": text.title,
+                    "implementation_status": row.implementation_status,
+                    "anchor": row.source_anchor,
+                    "quote": text.quote,
+                    **meta,
+                }
             )
         )
     return refs

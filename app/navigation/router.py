@@ -121,9 +121,16 @@ async def get_breadcrumbs(
     ] = None,
     item: Annotated[str | None, Query(max_length=32, description="Or the item's id.")] = None,
 ) -> Response:
-    """The items from the menu's root down to the page, for a breadcrumb trail."""
+    """The items from the menu's root down to the page, for a breadcrumb trail.
+
+    Labels and links follow the language of `path` (its prefix, else the default language)
+    unless `?lang=` asks for another; the reader's other preferences are the fallbacks.
+    """
     now = request.app.state.clock()
     settings: Settings = request.app.state.settings
+    links = _links(request)
+    if path is not None and not language.explicit:
+        language = language.led_by(links.split(path, settings.languages)[0])
 
     def compute() -> Fresh:
         trail, changed = service.breadcrumbs(
@@ -132,7 +139,7 @@ async def get_breadcrumbs(
             path=path,
             item_id=item,
             language=language,
-            links=_links(request),
+            links=links,
             languages=settings.languages,
             now=now,
         )

@@ -29,12 +29,14 @@ class Links:
     def prefix(self, lang: str) -> str:
         return "" if lang == self.default_lang else f"/{lang}"
 
-    def strip(self, path: str, languages: tuple[str, ...]) -> str:
+    def split(self, path: str, languages: tuple[str, ...]) -> tuple[str, str]:
+        """The language a frontend path is in (its prefix, else the default) and the path
+        without that prefix."""
         path = "/" + path.strip("/")
         for lang in languages:
             if path == f"/{lang}" or path.startswith(f"/{lang}/"):
-                return path[len(lang) + 1 :] or "/"
-        return path
+                return lang, path[len(lang) + 1 :] or "/"
+        return self.default_lang, path
 
 
 @dataclass
@@ -227,7 +229,7 @@ def breadcrumbs(
 def _find_by_path(
     loaded: _Loaded, path: str, links: Links, languages: tuple[str, ...]
 ) -> NavigationItem | None:
-    bare = links.strip(path, languages)
+    _, bare = links.split(path, languages)
     for item in loaded.items.values():
         if item.kind is ItemKind.ROUTE and (item.route or "/") == bare:
             return item

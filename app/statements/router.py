@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query, Request
 from starlette.responses import Response
 
-from app.api.language import Language, LanguageDep
+from app.api.language import LanguageDep
 from app.api.pagination import Page, PageDep
 from app.api.params import QueryDay
 from app.api.responses import Fresh, public_response, read_responses
@@ -136,11 +136,11 @@ async def get_statement(
             session, id_or_slug=id_or_slug, language=language, now=now, preview=preview
         )
         if include and "commitments" in include:
+            # The reader's preferences as the statement met them: led by its slug's language
+            # when that chose the translation (no fallback), else as negotiated.
+            reader = language if detail.fallback else language.led_by(detail.lang)
             detail.commitments = commitments_service.refs_for_statement(
-                session,
-                statement_id=detail.id,
-                language=Language(detail.lang, language.default, explicit=True),
-                now=now,
+                session, statement_id=detail.id, language=reader, now=now
             )
         return Fresh(detail, last_modified)
 

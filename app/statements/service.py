@@ -18,7 +18,7 @@ from app.api.pagination import (
     keyset_params,
 )
 from app.api.problems import NotFound, Withdrawn
-from app.api.schemas import LanguageFallback
+from app.api.schemas import localize
 from app.statements import queries
 from app.statements.models import (
     ID_PREFIX,
@@ -115,17 +115,10 @@ def _tags_by_statement(session: Session, ids: list[str]) -> dict[str, dict[str, 
 def _localized(
     translations: dict[str, Any], language: Language, fields: list[str]
 ) -> tuple[Any, dict[str, Any]]:
-    picked = language.pick(translations)
-    if picked is None:  # a statement without any translation is never published
+    found = localize(translations, language, fields)
+    if found is None:  # a statement without any translation is never published
         raise NotFound("This statement has no translation.")
-    lang, translation = picked
-    fallback = (
-        LanguageFallback(requested_lang=language.requested, fields=fields)
-        if lang != language.requested
-        else None
-    )
-    meta = {"lang": lang, "available_langs": sorted(translations), "fallback": fallback}
-    return translation, meta
+    return found
 
 
 def _summary_fields(row: Any, text: Any, tags: dict[str, list[str]]) -> dict[str, Any]:
@@ -229,7 +222,7 @@ def get_statement(
     """By id, or by a slug in any language; without `?lang`, a slug picks its own language."""
     row, slug_lang = _find_public(session, id_or_slug, language.requested, now, preview)
     if slug_lang is not None and not language.explicit:
-        language = Language(requested=slug_lang, default=language.default, explicit=False)
+        language = language.led_by(slug_lang)
     translations: dict[str, StatementTranslation] = {
         t.lang: t for t in session.scalars(queries.FULL_TEXTS, {"id": row.id})
     }

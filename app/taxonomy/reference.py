@@ -4,13 +4,14 @@
 so a new SDG target or a renamed country is a code change, reviewed like any other.
 """
 
-import gettext
 import json
 from collections.abc import Callable, Iterable
+from functools import cache
 from importlib import resources
 from typing import Any, TypeVar
 
 import pycountry
+from babel import Locale, UnknownLocaleError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -19,24 +20,33 @@ from app.db import Base
 from app.taxonomy.models import Framework, FrameworkTerm, Place, Topic
 
 M = TypeVar("M", bound=Base)
-# The UN's six official languages; pycountry ships ISO 3166 names in each.
-COUNTRY_NAME_LANGUAGES = {"fr": "fr", "es": "es", "ar": "ar", "ru": "ru", "zh": "zh_CN"}
+# Place names are stored in the UN's six official languages and in every served language.
+UN_LANGUAGES = ("en", "fr", "es", "ar", "ru", "zh")
 
 
 def _data(name: str) -> Any:
     return json.loads(resources.files("app.taxonomy").joinpath("data", name).read_text("utf-8"))
 
 
-def _country_names(country: Any) -> dict[str, str]:
-    official = country.name
-    names = {"en": getattr(country, "common_name", None) or official}
-    for lang, locale in COUNTRY_NAME_LANGUAGES.items():
-        translation = gettext.translation(
-            "iso3166-1", pycountry.LOCALES_DIR, languages=[locale], fallback=True
-        )
-        translated = translation.gettext(official)
-        if translated != official or lang == "fr":
-            names[lang] = translated
+@cache
+def _territory_names(lang: str) -> dict[str, str]:
+    """CLDR's names of territories (ISO alpha-2 and M49 codes) in one language, via babel;
+    empty for a language CLDR does not know."""
+    try:
+        return dict(Locale.parse(lang, sep="-").territories)
+    except (UnknownLocaleError, ValueError):
+        return {}
+
+
+def _place_names(code: str, shipped: dict[str, str], languages: Iterable[str]) -> dict[str, str]:
+    """The shipped names (English country names from ISO 3166 via pycountry, the UN's own
+    M49 region names) completed from CLDR in every other language; a language missing
+    from both stays missing, so the API honestly reports a fallback."""
+    names = dict(shipped)
+    for lang in languages:
+        cldr = _territory_names(lang).get(code)
+        if lang not in names and cldr:
+            names[lang] = cldr
     return names
 
 
@@ -68,7 +78,9 @@ def _upsert(
     return written
 
 
-def place_rows() -> list[dict[str, Any]]:
+def place_rows(languages: Iterable[str] = ()) -> list[dict[str, Any]]:
+    """Every place, named in the UN languages and `languages`."""
+    wanted = list(dict.fromkeys([*UN_LANGUAGES, *languages]))
     rows = [
         {
             "code": r["code"],
@@ -76,7 +88,7 @@ def place_rows() -> list[dict[str, Any]]:
             "alpha2": None,
             "m49": r["code"],
             "parent_code": r["parent"],
-            "names": r["names"],
+            "names": _place_names(r["code"], r["names"], wanted),
         }
         for r in _data("regions.json")
     ]
@@ -89,15 +101,21 @@ def place_rows() -> list[dict[str, Any]]:
                 "alpha2": country.alpha_2,
                 "m49": country.numeric,
                 "parent_code": regions_of[country.alpha_3],
-                "names": _country_names(country),
+                "names": _place_names(
+                    country.alpha_2,
+                    {"en": getattr(country, "common_name", None) or country.name},
+                    wanted,
+                ),
             }
         )
     return rows
 
 
-def sync_reference_data(session: Session) -> dict[str, int]:
-    """Idempotent: a second run writes nothing."""
-    counts = {"places": _upsert(session, Place, lambda p: p.code, place_rows(), "code")}
+def sync_reference_data(session: Session, languages: Iterable[str] = ()) -> dict[str, int]:
+    """Idempotent: a second run writes nothing. Place names come in the UN languages and in
+    `languages` (the served ones); names the shipped data changed are rewritten."""
+    places = place_rows(languages)
+    counts = {"places": _upsert(session, Place, lambda p: p.code, places, "code")}
     topics = [
         {"slug": t["slug"], "position": i, "names": t["names"], "descriptions": t["descriptions"]}
         for i, t in enumerate(_data("topics.json"))

@@ -125,11 +125,56 @@ class TestBreadcrumbs:
             ]
             assert trail["items"][-1]["href"] == "/es/our-work/what-we-do/crisis-response"
 
-    def test_statement_page_has_a_trail(self, client: TestClient) -> None:
-        trail = client.get(
+    def test_statement_page_has_a_trail_in_the_paths_language(self, client: TestClient) -> None:
+        response = client.get(
             "/v1/navigation/main/breadcrumbs", params={"path": f"/fr/news/{SEED_FR}"}
-        ).json()
-        assert [c["label"] for c in trail["items"]][:2] == ["Our Work", "Highlights"]
+        )
+        trail = response.json()
+        assert [c["label"] for c in trail["items"]][:2] == ["Notre travail", "Temps forts"]
+        assert trail["items"][-1]["href"] == f"/fr/news/{SEED_FR}"
+        assert response.headers["content-language"] == "fr"
+        assert response.headers["vary"] == "Accept-Language"
+
+    def test_path_language_beats_accept_language(self, client: TestClient) -> None:
+        path = "/our-work/what-we-do/crisis-response"
+        spanish = {"Accept-Language": "es"}
+        unprefixed = client.get(
+            "/v1/navigation/main/breadcrumbs", params={"path": path}, headers=spanish
+        )
+        assert next(c["label"] for c in unprefixed.json()["items"]) == "Our Work"
+        assert unprefixed.headers["content-language"] == "en"
+        prefixed = client.get(
+            "/v1/navigation/main/breadcrumbs", params={"path": f"/fr{path}"}, headers=spanish
+        )
+        assert next(c["label"] for c in prefixed.json()["items"]) == "Notre travail"
+
+    def test_lang_parameter_beats_the_paths_language(self, client: TestClient) -> None:
+        response = client.get(
+            "/v1/navigation/main/breadcrumbs",
+            params={"path": "/es/our-work/what-we-do", "lang": "fr"},
+        )
+        assert [c["label"] for c in response.json()["items"]] == [
+            "Notre travail",
+            "Ce que nous faisons",
+        ]
+        assert response.headers["content-language"] == "fr"
+
+    def test_trail_by_item_follows_accept_language(self, client: TestClient) -> None:
+        leaf = flatten(client.get("/v1/navigation/main").json()["items"])[2]
+        response = client.get(
+            f"/v1/navigation/main/breadcrumbs?item={leaf['id']}",
+            headers={"Accept-Language": "es-MX, en;q=0.5"},
+        )
+        assert response.json()["items"][0]["label"] == "Quiénes somos"
+        assert response.headers["content-language"] == "es"
+        etag = response.headers["etag"]
+        again = client.get(
+            f"/v1/navigation/main/breadcrumbs?item={leaf['id']}",
+            headers={"Accept-Language": "es-MX, en;q=0.5", "If-None-Match": etag},
+        )
+        assert again.status_code == 304
+        assert again.headers["vary"] == "Accept-Language"
+        assert again.headers["content-language"] == "es"
 
     def test_by_item_id(self, client: TestClient) -> None:
         leaf = flatten(client.get("/v1/navigation/main").json()["items"])[2]

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 
@@ -39,6 +40,21 @@ class TestPlaces:
         assert region["name"] == "América Latina y el Caribe"
         assert "HND" not in region["children"]
         assert "013" in region["children"]
+
+    @pytest.mark.parametrize("lang", ["en", "fr", "es"])
+    def test_every_place_is_named_in_every_served_language(
+        self, client: TestClient, lang: str
+    ) -> None:
+        places = walk(client, f"/v1/places?lang={lang}&limit=100")
+        assert len(places) == 280
+        assert [p["code"] for p in places if p["fallback"] is not None] == []
+        assert all(p["lang"] == lang and p["available_langs"] == ["en", "es", "fr"] for p in places)
+
+    def test_names_a_catalogue_leaves_untranslated_are_named(self, client: TestClient) -> None:
+        # ISO's Spanish catalogue has no entry for these (they read the same); CLDR does.
+        for code, name in (("HND", "Honduras"), ("BOL", "Bolivia"), ("CRI", "Costa Rica")):
+            body = client.get(f"/v1/places/{code}", headers={"Accept-Language": "es"}).json()
+            assert (body["name"], body["lang"], body["fallback"]) == (name, "es", None)
 
     def test_country_numeric_code_resolves(self, client: TestClient) -> None:
         assert client.get("/v1/places/340").json()["code"] == "HND"
