@@ -103,7 +103,7 @@ async def create_actor(
     def create() -> Response:
         actor = editing.create(session, body, principal=editor, now=request.app.state.clock())
         response = _editorial(actor, 201)
-        response.headers["Location"] = f"/v1/actors/{actor.slug}"
+        response.headers["Location"] = f"/v1/actors/{actor.id}"  # what writes take
         return response
 
     return await idempotent(request, session, editor.key_id, create)

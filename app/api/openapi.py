@@ -85,8 +85,13 @@ REQUEST_HEADERS: dict[str, dict[str, Any]] = {
         "required": True,
         "description": "The ETag of the version this write changes, as read from the "
         "resource's editorial representation or the previous write's response. Missing: `428`; "
-        "not the current version (or `*`): `412`/`428`. Several ETags may be listed.",
-        "schema": _STRING,
+        "not the current version: `412`; `*`, which would overwrite whatever is there: `428`. "
+        "Several ETags may be listed.",
+        # RFC 9110 entity tags, comma-separated; `*` is left out on purpose (see above).
+        "schema": {
+            "type": "string",
+            "pattern": r'^[ \t]*(W/)?"[!#-~]*"([ \t]*,[ \t]*(W/)?"[!#-~]*")*[ \t]*$',
+        },
         "examples": {"etag": {"value": '"stm_01j0c3d2e8f7g6h5j4k3m2n1p0.3"'}},
     },
     "Idempotency-Key": {

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from app.api.idempotency import idempotent
+from app.api.paths import id_convertor
 from app.api.preconditions import require_if_match, version_etag
 from app.api.problems import problem_responses
 from app.api.responses import editorial_response
@@ -25,6 +26,7 @@ from app.statements.schemas import ScheduleIn, WithdrawIn
 
 router = APIRouter(prefix="/commitments", tags=["commitments: editing"])
 # Named like the public read's parameter: one path, one parameter name (OpenAPI requires it).
+ID = id_convertor("cmt")  # so that `/v1/commitments/summary` is not a commitment id
 CommitmentId = Annotated[
     str,
     Path(
@@ -32,6 +34,7 @@ CommitmentId = Annotated[
         max_length=32,
         pattern=r"^cmt_[0-9a-z]{26}$",
         description="The commitment's id (writes take the id, not a code).",
+        examples=["cmt_01j0c3d2e8f7g6h5j4k3m2n1p0"],
     ),
 ]
 WRITE_ERRORS = problem_responses(401, 403, 404, 409, 412, 413, 422, 428)
@@ -71,7 +74,7 @@ async def create_commitment(
 
 
 @router.get(
-    "/{id_or_code}/editorial",
+    f"/{{id_or_code:{ID}}}/editorial",
     response_model=CommitmentEditorial,
     summary="Get a commitment as editors see it",
     responses=problem_responses(401, 403, 404),
@@ -84,7 +87,7 @@ async def get_commitment_editorial(
 
 
 @router.patch(
-    "/{id_or_code}",
+    f"/{{id_or_code:{ID}}}",
     response_model=CommitmentEditorial,
     summary="Update a commitment",
     responses=WRITE_ERRORS,
@@ -103,7 +106,7 @@ async def update_commitment(
 
 
 @router.delete(
-    "/{id_or_code}", status_code=204, summary="Delete a commitment", responses=WRITE_ERRORS
+    f"/{{id_or_code:{ID}}}", status_code=204, summary="Delete a commitment", responses=WRITE_ERRORS
 )
 async def delete_commitment(
     request: Request, session: SessionDep, editor: CommitmentsWriter, commitment_id: CommitmentId
@@ -115,7 +118,7 @@ async def delete_commitment(
 
 
 @router.post(
-    "/{id_or_code}/publish",
+    f"/{{id_or_code:{ID}}}/publish",
     response_model=CommitmentEditorial,
     summary="Publish a commitment",
     responses=WRITE_ERRORS,
@@ -131,7 +134,7 @@ async def publish_commitment(
 
 
 @router.post(
-    "/{id_or_code}/schedule",
+    f"/{{id_or_code:{ID}}}/schedule",
     response_model=CommitmentEditorial,
     summary="Schedule a commitment",
     responses=WRITE_ERRORS,
@@ -153,7 +156,7 @@ async def schedule_commitment(
 
 
 @router.post(
-    "/{id_or_code}/withdraw",
+    f"/{{id_or_code:{ID}}}/withdraw",
     response_model=CommitmentEditorial,
     summary="Withdraw a commitment",
     responses=WRITE_ERRORS,
@@ -173,7 +176,7 @@ async def withdraw_commitment(
 
 
 @router.post(
-    "/{id_or_code}/unpublish",
+    f"/{{id_or_code:{ID}}}/unpublish",
     response_model=CommitmentEditorial,
     summary="Unpublish a commitment",
     responses=WRITE_ERRORS,
@@ -189,7 +192,7 @@ async def unpublish_commitment(
 
 
 @router.post(
-    "/{id_or_code}/progress",
+    f"/{{id_or_code:{ID}}}/progress",
     status_code=201,
     response_model=ProgressRecorded,
     summary="Report progress on a commitment",
