@@ -5,7 +5,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from app.api.problems import PROBLEM_MEDIA_TYPE, Problem
+from app.api.problems import PROBLEM_MEDIA_TYPE, Problem, WithdrawnProblem
 
 _PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 
@@ -14,7 +14,10 @@ def _problem_content(status: int) -> dict[str, Any]:
     example = Problem.model_json_schema()["example"]
     return {
         PROBLEM_MEDIA_TYPE: {
-            "schema": _PROBLEM_REF,
+            # A 410 is always a withdrawal, whose problem has documented extension members.
+            "schema": {"$ref": "#/components/schemas/WithdrawnProblem"}
+            if status == 410
+            else _PROBLEM_REF,
             "example": {**example, "status": status} if status == 404 else None,
         }
     }
@@ -36,6 +39,10 @@ def install_openapi(app: FastAPI) -> None:
         components["Problem"] = Problem.model_json_schema(
             ref_template="#/components/schemas/{model}"
         )
+        components["WithdrawnProblem"] = WithdrawnProblem.model_json_schema(
+            ref_template="#/components/schemas/{model}"
+        )
+        components["WithdrawnProblem"].pop("$defs", None)
         for name, sub in components["Problem"].pop("$defs", {}).items():
             components.setdefault(name, sub)
         for path_item in schema.get("paths", {}).values():

@@ -1,7 +1,7 @@
 """Turning a service's result into the HTTP response every public read route sends."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -33,6 +33,7 @@ class Fresh:
     payload: BaseModel
     last_modified: datetime | None = None
     expires_at: datetime | None = None
+    headers: dict[str, str] = field(default_factory=dict)  # e.g. Content-Location
 
 
 def public_cache(request: Request, *, seconds_until_change: int | None = None) -> CachePolicy:
@@ -58,11 +59,13 @@ def _render(request: Request, fresh: Fresh, language: Language | None) -> Render
         )
     # An item's Content-Language is the language actually served, which a fallback may change.
     served: Any = getattr(payload, "lang", None)
-    return render(
+    rendered = render(
         payload,
         content_language=served if isinstance(served, str) else None,
         last_modified=fresh.last_modified,
     )
+    rendered.headers.update(fresh.headers)
+    return rendered
 
 
 def public_response(
