@@ -135,14 +135,18 @@ def slug_taken(lang: str, holder: str) -> Conflict:
     )
 
 
-def _flush_claims(
-    session: Session, statement_id: str, translations: dict[str, TranslationIn | None]
+def write_translations(
+    session: Session,
+    statement_id: str,
+    translations: dict[str, TranslationIn | None],
+    now: datetime,
 ) -> None:
-    """Write the translations; the slug claims (models.SlugClaim) settle a race with another
-    writer taking the same slug: the loser gets one 409 naming the winner."""
+    """Write the translations in a savepoint: the slug claims (models.SlugClaim) settle a race
+    with another writer taking the same slug, and the loser gets one 409 naming the winner."""
+    session.flush()  # what came before stays out of the savepoint's fate
     try:
         with session.begin_nested():
-            session.flush()
+            _write_translations(session, statement_id, translations, now)
     except SlugTaken as taken:
         lang = next((k for k, t in translations.items() if t and t.slug == taken.slug), "?")
         raise slug_taken(lang, taken.holder) from taken
@@ -158,7 +162,7 @@ def _flush_claims(
         raise
 
 
-def write_translations(
+def _write_translations(
     session: Session,
     statement_id: str,
     translations: dict[str, TranslationIn | None],
@@ -200,7 +204,7 @@ def write_translations(
                 setattr(existing[lang], name, value)
         else:
             session.add(StatementTranslation(statement_id=statement_id, lang=lang, **values))
-    _flush_claims(session, statement_id, translations)
+    session.flush()
     if not session.scalar(
         select(StatementTranslation.lang).where(StatementTranslation.statement_id == statement_id)
     ):
