@@ -263,6 +263,38 @@ class TestNeverPublic:
         assert problem["resource_title"] == "Gone"
         assert problem["withdrawn_at"] == "2026-11-27T12:00:00Z"
 
+    def test_commitments_follow_the_same_rule(
+        self, client: TestClient, writer: dict[str, str]
+    ) -> None:
+        source = new_statement(client, writer, {"en": _translation("source-live")})
+        statement_url = f"/v1/statements/{source.json()['id']}"
+        post(client, writer, f"{statement_url}/publish", source.headers["etag"])
+        created = new_commitment(client, writer, source.json()["id"])
+        url = f"/v1/commitments/{created.json()['id']}"
+        refused = post(client, writer, f"{url}/withdraw", created.headers["etag"], note="Secret.")
+        assert refused.status_code == 409
+        assert client.get(url).status_code == 404
+
+        published = post(client, writer, f"{url}/publish", created.headers["etag"])
+        withdrawn = post(client, writer, f"{url}/withdraw", published.headers["etag"], note="Why.")
+        assert withdrawn.status_code == 200, withdrawn.text
+        gone = client.get("/v1/commitments/vis-2026-01")
+        assert gone.status_code == 410
+        assert {k: gone.json()[k] for k in ("note", "resource_title", "withdrawn_at")} == {
+            "note": "Why.",
+            "resource_title": "Pledge",
+            "withdrawn_at": "2026-11-27T12:00:00Z",
+        }
+
+    def test_the_410_members_are_documented(self, client: TestClient) -> None:
+        document = client.get("/openapi.json").json()
+        for path in ("/v1/statements/{id_or_slug}", "/v1/commitments/{id_or_code}"):
+            gone = document["paths"][path]["get"]["responses"]["410"]
+            schema = gone["content"]["application/problem+json"]["schema"]
+            assert schema == {"$ref": "#/components/schemas/WithdrawnProblem"}
+        members = document["components"]["schemas"]["WithdrawnProblem"]["properties"]
+        assert {"withdrawn_at", "note", "resource_title"} <= set(members)
+
 
 class TestCommitmentSources:
     def test_publishing_a_commitment_needs_a_public_source(
