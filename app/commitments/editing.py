@@ -175,16 +175,17 @@ def set_published(
     was_visible = is_visible(commitment, now)
     remember_if_public(commitment, now)
     if publish:
-        commitment.publication_status = PublicationStatus.PUBLISHED
         kept = (
             commitment.published_at
             if commitment.published_at and commitment.published_at <= now
             else None
         )
-        commitment.published_at = at or kept or now
+        goes_live = at or kept or now
+        _require_public_source(session, commitment, max(goes_live, now))
+        commitment.publication_status = PublicationStatus.PUBLISHED
+        commitment.published_at = goes_live
         commitment.withdrawn_at = None
         commitment.withdrawal_note = None
-        _require_public_source(session, commitment, max(commitment.published_at, now))
     else:
         commitment.publication_status = PublicationStatus.DRAFT
     visible = is_visible(commitment, now)
