@@ -1,4 +1,10 @@
-"""Editorial states shared by every kind of content (statements, commitments, menu items)."""
+"""Editorial states shared by every kind of content (statements, commitments, menu items).
+
+"Public now" is defined here once (`is_visible`); the SQL twins in the domains' `queries`
+modules express the same rule. "Has been public" (`first_public_at`) decides whether an item
+may be withdrawn and whether its URL may answer 410: an item the public never saw stays a 404,
+whatever happens to it.
+"""
 
 from datetime import datetime
 from enum import StrEnum
@@ -15,6 +21,7 @@ class Publishable(Protocol):
     publication_status: PublicationStatus
     published_at: datetime | None
     deleted_at: datetime | None
+    first_public_at: datetime | None
 
 
 def is_visible(item: Publishable, now: datetime) -> bool:
@@ -25,3 +32,15 @@ def is_visible(item: Publishable, now: datetime) -> bool:
         and item.published_at <= now
         and item.deleted_at is None
     )
+
+
+def remember_if_public(item: Publishable, now: datetime) -> None:
+    """Note when the item first went live, if it is live now. Call it before any change that
+    may hide it: a scheduled item goes live by the clock alone, unseen by any write."""
+    if item.first_public_at is None and is_visible(item, now):
+        item.first_public_at = item.published_at
+
+
+def has_been_public(item: Publishable, now: datetime) -> bool:
+    """Whether the public has ever seen it (only such content can be withdrawn)."""
+    return item.first_public_at is not None or is_visible(item, now)

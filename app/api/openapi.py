@@ -15,7 +15,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from app.api.language import document_lang_parameter
-from app.api.problems import PROBLEM_MEDIA_TYPE, Problem
+from app.api.problems import PROBLEM_MEDIA_TYPE, Problem, WithdrawnProblem
 
 Operation = dict[str, Any]
 _PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
@@ -116,7 +116,9 @@ def _required(*names: str) -> dict[str, Any]:
 
 def _problem_content(status: int) -> dict[str, Any]:
     example = Problem.model_json_schema()["example"]
-    content: dict[str, Any] = {"schema": _PROBLEM_REF}
+    # A 410 is always a withdrawal, whose problem has documented extension members.
+    reference = {"$ref": "#/components/schemas/WithdrawnProblem"} if status == 410 else None
+    content: dict[str, Any] = {"schema": reference or _PROBLEM_REF}
     if status == 404:
         content["example"] = {**example, "status": status}
     return {PROBLEM_MEDIA_TYPE: content}
@@ -301,6 +303,10 @@ def install_openapi(app: FastAPI) -> None:
         components = schema.setdefault("components", {})
         schemas = components.setdefault("schemas", {})
         schemas["Problem"] = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+        schemas["WithdrawnProblem"] = WithdrawnProblem.model_json_schema(
+            ref_template="#/components/schemas/{model}"
+        )
+        schemas["WithdrawnProblem"].pop("$defs", None)
         for name, sub in schemas["Problem"].pop("$defs", {}).items():
             schemas.setdefault(name, sub)
         document_lang_parameter(schema, app.state.settings.languages)

@@ -1,7 +1,9 @@
 """RFC 9457 problem details for every 4xx and 5xx the API sends, the framework's own included."""
 
+import json
 import logging
 import re
+from datetime import datetime
 from http import HTTPStatus
 from typing import Any, ClassVar
 
@@ -82,11 +84,14 @@ class ProblemError(Exception):
         *,
         errors: list[FieldError] | None = None,
         headers: dict[str, str] | None = None,
+        extensions: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(detail)
         self.detail = detail
         self.errors = errors
         self.headers = headers or {}
+        # RFC 9457 extension members (JSON-ready values), documented per problem type.
+        self.extensions = extensions or {}
 
 
 class BadRequest(ProblemError):
@@ -215,6 +220,7 @@ def problem_response(
     slug: str | None = None,
     errors: list[FieldError] | None = None,
     headers: dict[str, str] | None = None,
+    extensions: dict[str, Any] | None = None,
 ) -> Response:
     problem = Problem(
         type=problem_type(slug),
@@ -224,8 +230,12 @@ def problem_response(
         request_id=request_id,
         errors=errors,
     )
+    content = problem.model_dump_json(exclude_none=True)
+    if extensions:
+        members = {**problem.model_dump(mode="json", exclude_none=True), **extensions}
+        content = json.dumps(members, separators=(",", ":"), ensure_ascii=False)
     response = Response(
-        content=problem.model_dump_json(exclude_none=True),
+        content=content,
         status_code=status,
         media_type=PROBLEM_MEDIA_TYPE,
         headers=headers,
@@ -270,6 +280,7 @@ async def _handle_problem(request: Request, exc: Exception) -> Response:
         slug=exc.slug,
         errors=exc.errors,
         headers=exc.headers,
+        extensions=exc.extensions,
     )
 
 
@@ -416,6 +427,43 @@ class Withdrawn(ProblemError):
     slug = "withdrawn"
     title = "This resource was withdrawn"
     description = (
-        "It was taken down; `detail` gives the date and the public note. Partners mirroring it "
-        "should remove it."
+        "It was taken down after being public. Members: `withdrawn_at` (when), `note` (the "
+        "editor's public note) and `resource_title` (its title, in the requested language where "
+        "it has one); `detail` repeats the date and the note. Partners mirroring it should remove "
+        "it. Content that was never public is never a 410: its URL is a 404."
     )
+
+    @classmethod
+    def of(cls, *, withdrawn_at: datetime, note: str | None, title: str | None) -> "Withdrawn":
+        """The 410 of content that was public: when, why (the editor's public note), what."""
+        return cls(
+            f"Withdrawn on {withdrawn_at:%Y-%m-%d}: {note}",
+            extensions={
+                "withdrawn_at": withdrawn_at.isoformat().replace("+00:00", "Z"),
+                "note": note,
+                "resource_title": title,
+            },
+        )
+
+
+class WithdrawnProblem(Problem):
+    """The 410 problem of withdrawn content, with its extension members."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "type": "/problems/withdrawn",
+                "title": "This resource was withdrawn",
+                "status": 410,
+                "detail": "Withdrawn on 2026-11-20: Published in error.",
+                "withdrawn_at": "2026-11-20T09:30:00Z",
+                "note": "Published in error.",
+                "resource_title": "IOM welcomes the declaration",
+                "request_id": "6f1c0a4e9b0d4d8e",
+            }
+        }
+    )
+
+    withdrawn_at: datetime
+    note: str | None = None
+    resource_title: str | None = None

@@ -1,7 +1,7 @@
 """Turning a service's result into the HTTP response every public read route sends."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -33,6 +33,7 @@ class Fresh:
     payload: BaseModel
     last_modified: datetime | None = None
     expires_at: datetime | None = None
+    headers: dict[str, str] = field(default_factory=dict)  # e.g. Content-Location
 
 
 def public_cache(request: Request, *, seconds_until_change: int | None = None) -> CachePolicy:
@@ -73,11 +74,13 @@ def _render(request: Request, fresh: Fresh, language: Language | None) -> Render
     served: Any = getattr(payload, "lang", None)
     if not isinstance(served, str):
         served = language.requested if language else None
-    return render(
+    rendered = render(
         payload,
         content_language=served,
         last_modified=last_modified,
     )
+    rendered.headers.update(fresh.headers)
+    return rendered
 
 
 def public_response(

@@ -26,7 +26,13 @@ from app.commitments.schemas import (
     Resources,
     indicator_fields,
 )
-from app.commitments.service import SUMMARY_FIELDS, pick_text, related, summary_fields
+from app.commitments.service import (
+    SUMMARY_FIELDS,
+    pick_text,
+    public_sources,
+    related,
+    summary_fields,
+)
 from app.publication import PublicationStatus
 
 
@@ -47,17 +53,7 @@ def get_commitment(
         ).where(column == value, queries.visible(preview, now))
     ).first()
     if row is None:
-        withdrawn = session.execute(
-            select(Commitment.withdrawn_at, Commitment.withdrawal_note).where(
-                column == value,
-                Commitment.publication_status == PublicationStatus.WITHDRAWN,
-                Commitment.deleted_at.is_(None),
-            )
-        ).first()
-        if withdrawn is not None and withdrawn.withdrawn_at is not None:
-            raise Withdrawn(
-                f"Withdrawn on {withdrawn.withdrawn_at:%Y-%m-%d}: {withdrawn.withdrawal_note}"
-            )
+        _raise_if_withdrawn(session, column == value, language)
         raise NotFound("No published commitment has this id or code.")
     texts = {
         t.lang: t
@@ -68,7 +64,14 @@ def get_commitment(
     text, meta = pick_text(texts, language, [*SUMMARY_FIELDS, "text"])
     actors, fell_back, tags = related(session, [row.id], language)
     fields = summary_fields(
-        row, text, meta, actors[row.id], row.id in fell_back, tags[row.id], now.date()
+        row,
+        text,
+        meta,
+        actors[row.id],
+        row.id in fell_back,
+        tags[row.id],
+        now.date(),
+        public_sources=public_sources(session, [row], now),
     )
     detail = CommitmentDetail.model_validate(
         {
@@ -85,6 +88,35 @@ def get_commitment(
         }
     )
     return detail, row.updated_at
+
+
+def _raise_if_withdrawn(session: Session, where: Any, language: Language) -> None:
+    """410 with the note, for a withdrawn commitment the public has seen (else the caller's
+    404: never-public content does not exist for the public, whatever happened to it)."""
+    withdrawn = session.execute(
+        select(Commitment.id, Commitment.withdrawn_at, Commitment.withdrawal_note).where(
+            where,
+            Commitment.publication_status == PublicationStatus.WITHDRAWN,
+            Commitment.deleted_at.is_(None),
+            Commitment.withdrawn_at.is_not(None),
+            Commitment.first_public_at.is_not(None),
+        )
+    ).first()
+    if withdrawn is None:
+        return
+    titles: dict[str, str] = dict(
+        session.execute(
+            select(CommitmentTranslation.lang, CommitmentTranslation.title).where(
+                CommitmentTranslation.commitment_id == withdrawn.id
+            )
+        ).all()
+    )
+    picked = language.pick(titles)
+    raise Withdrawn.of(
+        withdrawn_at=withdrawn.withdrawn_at,
+        note=withdrawn.withdrawal_note,
+        title=picked[1] if picked else None,
+    )
 
 
 def _indicator(raw: dict[str, Any], language: Language) -> Indicator:

@@ -33,7 +33,8 @@ from app.commitments.write_schemas import (
 )
 from app.db import touch
 from app.ids import new_id
-from app.publication import PublicationStatus, is_visible
+from app.publication import PublicationStatus, has_been_public, is_visible, remember_if_public
+from app.statements import service as statements_service
 
 RESOURCE = "commitment"
 
@@ -152,6 +153,18 @@ def update(
     return commitment
 
 
+def _require_public_source(session: Session, commitment: Commitment, goes_live: datetime) -> None:
+    """409 unless the source statement is public when the commitment goes live (now, or a
+    scheduled statement going live no later than the commitment)."""
+    source = commitment.source_statement_id
+    if source is not None and not statements_service.is_public_at(session, source, goes_live):
+        raise Conflict(
+            "The source statement is not public (a draft, scheduled later than this commitment, "
+            "withdrawn or deleted). Publish the statement first, or schedule the commitment "
+            "for no earlier than the statement."
+        )
+
+
 def set_published(
     session: Session,
     commitment: Commitment,
@@ -162,21 +175,27 @@ def set_published(
     at: datetime | None = None,
 ) -> Commitment:
     """Publish (now, or at `at`: a schedule), or back to draft: from published (live or
-    scheduled) only, anything else is a 409 that changes nothing, not even the version."""
+    scheduled) only, anything else is a 409 that changes nothing, not even the version.
+
+    A commitment goes public only with a source statement that is public by then: a public
+    commitment must never point at (or quote) a statement the public cannot see."""
     if not publish and commitment.publication_status is not PublicationStatus.PUBLISHED:
         raise Conflict(
             f"Only a published or scheduled commitment can be unpublished; this one is "
             f"{commitment.publication_status.value}."
         )
     was_visible = is_visible(commitment, now)
+    remember_if_public(commitment, now)
     if publish:
-        commitment.publication_status = PublicationStatus.PUBLISHED
         kept = (
             commitment.published_at
             if commitment.published_at and commitment.published_at <= now
             else None
         )
-        commitment.published_at = at or kept or now
+        goes_live = at or kept or now
+        _require_public_source(session, commitment, max(goes_live, now))
+        commitment.publication_status = PublicationStatus.PUBLISHED
+        commitment.published_at = goes_live
         commitment.withdrawn_at = None
         commitment.withdrawal_note = None
     else:
@@ -184,6 +203,7 @@ def set_published(
     visible = is_visible(commitment, now)
     # Set before the version changes, so the ETag returned is the one committed.
     commitment.live_since = (commitment.live_since or now) if visible else None
+    remember_if_public(commitment, now)
     touch(session, commitment, now)
     if visible:
         _announce(session, commitment, Operation.UPDATE if was_visible else Operation.PUBLISH, now)
@@ -199,8 +219,15 @@ def set_published(
 def withdraw(
     session: Session, commitment: Commitment, *, note: str, principal: Principal, now: datetime
 ) -> Commitment:
-    """Taken down with a public note: its URL answers 410 with the note."""
+    """Taken down with a public note: its URL answers 410 with the note. Only for content
+    the public has seen: anything else is unpublished or deleted, and stays a 404."""
+    if not has_been_public(commitment, now):
+        raise Conflict(
+            "Only a commitment that has been public can be withdrawn; this one never was. "
+            "Unpublish it (back to draft) or delete it instead."
+        )
     was_visible = is_visible(commitment, now)
+    remember_if_public(commitment, now)
     commitment.publication_status = PublicationStatus.WITHDRAWN
     commitment.withdrawn_at = now
     commitment.withdrawal_note = note
@@ -229,6 +256,7 @@ def record_due_go_lives(session: Session, now: datetime, *, limit: int | None = 
         went_live = commitment.published_at
         assert went_live is not None
         commitment.live_since = went_live
+        commitment.first_public_at = commitment.first_public_at or went_live
         touch(session, commitment, went_live)
         _announce(session, commitment, Operation.PUBLISH, went_live)
     return len(due)

@@ -159,6 +159,8 @@ class Commitment(Base):
     withdrawal_note: Mapped[str | None] = mapped_column(String(1000))
     # When the change log announced it as public (see statements' `live_since`).
     live_since: Mapped[datetime | None]
+    # When the public first saw it (see statements' `first_public_at`).
+    first_public_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's mapper config

@@ -170,7 +170,7 @@ async def summarize_commitments(
     "/commitments/{id_or_code}",
     response_model=CommitmentDetail,
     summary="Get a commitment",
-    responses=read_responses(401, 403, 404, 422),
+    responses=read_responses(401, 403, 404, 410, 422),
 )
 async def get_commitment(
     request: Request,

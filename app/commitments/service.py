@@ -167,7 +167,12 @@ def summary_fields(
     actor_fallback: bool,
     tags: dict[str, list[str]],
     today: date,
+    *,
+    public_sources: set[str],
 ) -> dict[str, Any]:
+    """The fields every public shape of a commitment shares. Its source statement shows only
+    while that statement is public: otherwise `statement_id`, `anchor` and `quote` are null
+    (the quote is the statement's own text), and a document `url` stays."""
     if actor_fallback:
         fallback = meta["fallback"] or LanguageFallback(requested_lang=meta["lang"], fields=[])
         meta = {
@@ -190,16 +195,29 @@ def summary_fields(
         "actors": actors,
         "places": tags["places"],
         "terms": tags["terms"],
-        "source": Source(
-            statement_id=row.source_statement_id,
-            anchor=row.source_anchor,
-            url=row.source_url,
-            quote=text.quote,
-        ),
+        "source": _source(row, text, public_sources),
         "last_reported_on": row.last_reported_on,
         "updated_at": row.updated_at,
         **meta,
     }
+
+
+def _source(row: Any, text: Any, public_sources: set[str]) -> Source:
+    hidden = row.source_statement_id is not None and row.source_statement_id not in public_sources
+    if hidden:
+        return Source(statement_id=None, anchor=None, url=row.source_url, quote=None)
+    return Source(
+        statement_id=row.source_statement_id,
+        anchor=row.source_anchor,
+        url=row.source_url,
+        quote=text.quote,
+    )
+
+
+def public_sources(session: Session, rows: list[Any], now: datetime) -> set[str]:
+    """Which of the rows' source statements the public may see now: one query."""
+    cited = sorted({row.source_statement_id for row in rows if row.source_statement_id})
+    return statements_service.public_ids(session, cited, now)
 
 
 def list_commitments(
@@ -228,11 +246,19 @@ def list_commitments(
         for text in session.execute(queries.TEXTS, {"ids": ids}):
             texts[text.commitment_id][text.lang] = text
     actors, fell_back, tags = related(session, ids, language)
+    sources = public_sources(session, list(rows), now)
     items = []
     for row in rows:
         text, meta = pick_text(texts[row.id], language, SUMMARY_FIELDS)
         fields = summary_fields(
-            row, text, meta, actors[row.id], row.id in fell_back, tags[row.id], now.date()
+            row,
+            text,
+            meta,
+            actors[row.id],
+            row.id in fell_back,
+            tags[row.id],
+            now.date(),
+            public_sources=sources,
         )
         items.append(CommitmentSummary.model_validate(fields))
     total = None

@@ -5,12 +5,15 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.api.problems import Conflict, FieldError, InvalidParameters
 from app.publication import PublicationStatus
 from app.statements.models import (
     FormerSlug,
+    SlugClaim,
+    SlugTaken,
     Statement,
     StatementTranslation,
     statement_places,
@@ -124,7 +127,42 @@ def body(text: TranslationIn, previous: list[dict[str, str]] | None) -> list[dic
     return body
 
 
+def slug_taken(lang: str, holder: str) -> Conflict:
+    # Editor-facing: naming the holder (which may be a draft) is what lets them resolve it.
+    return Conflict(
+        f"The slug given in `{lang}` belongs to statement {holder} (slugs are unique across "
+        "languages, and a statement keeps the slugs it used before). Choose another one."
+    )
+
+
 def write_translations(
+    session: Session,
+    statement_id: str,
+    translations: dict[str, TranslationIn | None],
+    now: datetime,
+) -> None:
+    """Write the translations in a savepoint: the slug claims (models.SlugClaim) settle a race
+    with another writer taking the same slug, and the loser gets one 409 naming the winner."""
+    session.flush()  # what came before stays out of the savepoint's fate
+    try:
+        with session.begin_nested():
+            _write_translations(session, statement_id, translations, now)
+    except SlugTaken as taken:
+        lang = next((k for k, t in translations.items() if t and t.slug == taken.slug), "?")
+        raise slug_taken(lang, taken.holder) from taken
+    except IntegrityError as exc:
+        for lang, text in translations.items():
+            if text is None:
+                continue
+            holder = session.scalar(
+                select(SlugClaim.statement_id).where(SlugClaim.slug == text.slug)
+            )
+            if holder is not None and holder != statement_id:
+                raise slug_taken(lang, holder) from exc
+        raise
+
+
+def _write_translations(
     session: Session,
     statement_id: str,
     translations: dict[str, TranslationIn | None],
@@ -141,15 +179,9 @@ def write_translations(
             if lang in existing:
                 session.delete(existing[lang])
             continue
-        clash = session.scalar(
-            select(StatementTranslation.statement_id).where(
-                StatementTranslation.lang == lang,
-                StatementTranslation.slug == text.slug,
-                StatementTranslation.statement_id != statement_id,
-            )
-        )
-        if clash is not None:
-            raise Conflict(f"Another statement already uses this slug in `{lang}`.")
+        holder = session.scalar(select(SlugClaim.statement_id).where(SlugClaim.slug == text.slug))
+        if holder is not None and holder != statement_id:
+            raise slug_taken(lang, holder)
         values = {
             "slug": text.slug,
             "title": text.title,

@@ -18,7 +18,7 @@ from app.changes.service import Operation
 from app.commitments import service as commitments_service
 from app.db import touch
 from app.ids import new_id
-from app.publication import PublicationStatus, is_visible
+from app.publication import PublicationStatus, has_been_public, is_visible, remember_if_public
 from app.statements import drafting
 from app.statements import service as statements_service
 from app.statements.models import (
@@ -156,6 +156,7 @@ def publish(
     visible = is_visible(statement, now)
     # Set before the version changes, so the ETag returned is the one committed.
     statement.live_since = (statement.live_since or now) if visible else None
+    remember_if_public(statement, now)
     touch(session, statement, now)
     if visible and not was_visible:
         _announce(session, statement, Operation.PUBLISH, now)
@@ -180,6 +181,7 @@ def unpublish(
             f"{statement.publication_status.value}."
         )
     was_visible = is_visible(statement, now)
+    remember_if_public(statement, now)
     statement.publication_status = PublicationStatus.DRAFT
     statement.live_since = None
     touch(session, statement, now)
@@ -192,7 +194,15 @@ def unpublish(
 def withdraw(
     session: Session, statement: Statement, *, note: str, principal: Principal, now: datetime
 ) -> Statement:
+    """Taken down with a public note (410). Only for content the public has seen: anything
+    else is unpublished or deleted, and stays a 404 to the public."""
+    if not has_been_public(statement, now):
+        raise Conflict(
+            "Only a statement that has been public can be withdrawn; this one never was. "
+            "Unpublish it (back to draft) or delete it instead."
+        )
     was_visible = is_visible(statement, now)
+    remember_if_public(statement, now)
     statement.publication_status = PublicationStatus.WITHDRAWN
     statement.withdrawn_at = now
     statement.withdrawal_note = note
@@ -233,6 +243,7 @@ def record_due_go_lives(session: Session, now: datetime, *, limit: int | None = 
         went_live = statement.published_at
         assert went_live is not None
         statement.live_since = went_live
+        statement.first_public_at = statement.first_public_at or went_live
         touch(session, statement, went_live)  # a new version: the revision's key
         _announce(session, statement, Operation.PUBLISH, went_live)
     return len(due)

@@ -4,7 +4,20 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    Column,
+    Connection,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    event,
+    insert,
+    inspect,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base, checked_enum, utcnow
@@ -15,6 +28,8 @@ __all__ = [
     "ID_PREFIX",
     "FormerSlug",
     "PublicationStatus",
+    "SlugClaim",
+    "SlugTaken",
     "Statement",
     "StatementRevision",
     "StatementTranslation",
@@ -74,6 +89,9 @@ class Statement(Base):
     # scheduled statement whose time has come is visible at once and announced by the next
     # `record_due_go_lives`).
     live_since: Mapped[datetime | None]
+    # When the public first saw it (set once, never cleared): only such content can be
+    # withdrawn, and only its URL answers 410. Never public: a 404 whatever happens to it.
+    first_public_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(default=1)
 
     translations: Mapped[list["StatementTranslation"]] = relationship(
@@ -135,3 +153,53 @@ class FormerSlug(Base):
         ForeignKey("statements.id", ondelete="CASCADE"), index=True
     )
     retired_at: Mapped[datetime]
+
+
+class SlugClaim(Base):
+    """Who holds a slug: one statement, in any of its languages, current or former (it keeps
+    a slug it no longer uses, so old links never change owner). The primary key settles a
+    race between two writers: the second one's insert fails, never two holders."""
+
+    __tablename__ = "statement_slug_claims"
+
+    slug: Mapped[str] = mapped_column(String(120), primary_key=True)
+    statement_id: Mapped[str] = mapped_column(
+        ForeignKey("statements.id", ondelete="CASCADE"), index=True
+    )
+    claimed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SlugTaken(Exception):
+    """A translation's slug is held by another statement (`holder`)."""
+
+    def __init__(self, slug: str, holder: str) -> None:
+        super().__init__(f"slug held by {holder}")
+        self.slug = slug
+        self.holder = holder
+
+
+def _claim_slug(connection: Connection, translation: "StatementTranslation") -> None:
+    holder = connection.scalar(
+        select(SlugClaim.statement_id).where(SlugClaim.slug == translation.slug)
+    )
+    if holder is None:
+        connection.execute(
+            insert(SlugClaim).values(
+                slug=translation.slug, statement_id=translation.statement_id, claimed_at=utcnow()
+            )
+        )
+    elif holder != translation.statement_id:
+        raise SlugTaken(translation.slug, holder)
+
+
+# Every way a translation is written (editors, the demo loader, imports, tests) claims its
+# slug here, so the claims table is complete whoever wrote the row.
+@event.listens_for(StatementTranslation, "before_insert")
+def _claim_on_insert(_mapper: Any, connection: Connection, target: StatementTranslation) -> None:
+    _claim_slug(connection, target)
+
+
+@event.listens_for(StatementTranslation, "before_update")
+def _claim_on_update(_mapper: Any, connection: Connection, target: StatementTranslation) -> None:
+    if inspect(target).attrs.slug.history.has_changes():
+        _claim_slug(connection, target)

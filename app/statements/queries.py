@@ -191,6 +191,10 @@ BY_FORMER_SLUG = (
     .order_by(FormerSlug.lang)
 )
 
+PUBLIC_IDS = select(Statement.id).where(
+    Statement.id.in_(_expanding("ids")), is_public(bindparam("now"))
+)
+
 FULL_TEXTS = select(StatementTranslation).where(
     StatementTranslation.statement_id == bindparam("id")
 )
@@ -202,8 +206,15 @@ SLUGS = {
     for preview in (False, True)
 }
 
+# A 410 only for what the public has seen: never-public content stays a 404.
 WITHDRAWN_BY_ID = select(Statement.withdrawn_at, Statement.withdrawal_note).where(
     Statement.id == bindparam("id"),
     Statement.publication_status == PublicationStatus.WITHDRAWN,
     Statement.deleted_at.is_(None),
+    Statement.withdrawn_at.is_not(None),
+    Statement.first_public_at.is_not(None),
+)
+
+TITLES = select(StatementTranslation.lang, StatementTranslation.title).where(
+    StatementTranslation.statement_id == bindparam("id")
 )

@@ -1,6 +1,7 @@
 """Read endpoints for statements."""
 
 from typing import Annotated, Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, Path, Query, Request
 from starlette.responses import Response
@@ -12,6 +13,7 @@ from app.api.responses import Fresh, public_response, read_responses
 from app.auth.dependencies import PreviewDep
 from app.changes.dependencies import ContentVersionDep
 from app.commitments import service as commitments_service
+from app.config import Settings
 from app.db import SessionDep
 from app.statements import service
 from app.statements.models import StatementType
@@ -103,7 +105,7 @@ async def list_statements(
     "/{id_or_slug}",
     response_model=StatementDetail,
     summary="Get a statement",
-    responses=read_responses(404, 422),
+    responses=read_responses(404, 410, 422),
 )
 async def get_statement(
     request: Request,
@@ -135,6 +137,11 @@ async def get_statement(
         detail, last_modified = service.get_statement(
             session, id_or_slug=id_or_slug, language=language, now=now, preview=preview
         )
+        headers = {}
+        current_slugs = {t.slug for t in detail.translations}
+        if id_or_slug != detail.id and id_or_slug not in current_slugs:  # a former slug
+            parent = request.url.path.rsplit("/", 1)[0]
+            headers = canonical_headers(request, f"{parent}/{quote(detail.slug)}")
         if include and "commitments" in include:
             # The reader's preferences as the statement met them: led by its slug's language
             # when that chose the translation (no fallback), else as negotiated.
@@ -142,9 +149,17 @@ async def get_statement(
             detail.commitments = commitments_service.refs_for_statement(
                 session, statement_id=detail.id, language=reader, now=now
             )
-        return Fresh(detail, last_modified)
+        return Fresh(detail, last_modified, headers=headers)
 
     return public_response(request, version=version, now=now, language=language, compute=compute)
+
+
+def canonical_headers(request: Request, path: str) -> dict[str, str]:
+    """A former slug still answers 200, and says where the statement lives now."""
+    settings: Settings = request.app.state.settings
+    base = settings.public_base_url
+    origin = base.rstrip("/") if base else f"{request.url.scheme}://{request.url.netloc}"
+    return {"Content-Location": path, "Link": f'<{origin}{path}>; rel="canonical"'}
 
 
 @router.get(

@@ -194,11 +194,15 @@ def _find_public(
         row: Any = session.execute(queries.BY_ID[preview], {"id": candidate, "now": now}).first()
         if row is not None:
             return row, slug_lang
-    for candidate, _ in candidates:
+    for candidate, slug_lang in candidates:
         withdrawn = session.execute(queries.WITHDRAWN_BY_ID, {"id": candidate}).first()
         if withdrawn is not None:
-            raise Withdrawn(
-                f"Withdrawn on {withdrawn.withdrawn_at:%Y-%m-%d}: {withdrawn.withdrawal_note}"
+            titles: dict[str, str] = dict(session.execute(queries.TITLES, {"id": candidate}).all())
+            title = titles.get(slug_lang or preferred_lang) or next(
+                (titles[lang] for lang in sorted(titles)), None
+            )
+            raise Withdrawn.of(
+                withdrawn_at=withdrawn.withdrawn_at, note=withdrawn.withdrawal_note, title=title
             )
     raise NotFound("No published statement has this id or slug.")
 
@@ -264,6 +268,21 @@ def revisions(session: Session, *, id_or_slug: str, now: datetime) -> tuple[list
         .order_by(StatementRevision.version)
     ).all()
     return [RevisionRead.model_validate(r) for r in rows], row.updated_at
+
+
+def public_ids(session: Session, ids: list[str], now: datetime) -> set[str]:
+    """Those of `ids` the public may see now (one query; none for an empty list)."""
+    if not ids:
+        return set()
+    return set(session.scalars(queries.PUBLIC_IDS, {"ids": ids, "now": now}))
+
+
+def is_public_at(session: Session, statement_id: str, when: datetime) -> bool:
+    """Whether the statement, as it stands, is public at `when` (now or a future go-live)."""
+    found = session.scalar(
+        select(Statement.id).where(Statement.id == statement_id, is_public(when))
+    )
+    return found is not None
 
 
 def paragraphs(session: Session, statement_id: str) -> dict[str, dict[str, str]] | None:

@@ -138,7 +138,9 @@ def test_every_write_route_refuses_a_request_without_a_key(client: TestClient) -
                 for p in operation.get("parameters", [])
                 if p["in"] == "path"
             }
-            concrete = re.sub(r"\{([^}]+)\}", lambda m: str(examples.get(m[1], "x")), path)
+            concrete = re.sub(
+                r"\{([^}]+)\}", lambda m, given=examples: str(given.get(m[1], "x")), path
+            )
             response = client.request(method.upper(), concrete, json={})
             assert response.status_code == 401, f"{method.upper()} {path}"
             assert response.headers["content-type"] == "application/problem+json"

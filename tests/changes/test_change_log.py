@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from app.auth.service import Principal
 from app.changes import service as changes
 from app.changes.models import ChangeEntry
+from app.publication import has_been_public
 from app.statements import editing
 from app.statements.models import Statement, StatementType
 from app.statements.queries import is_public
@@ -76,7 +77,7 @@ def test_replaying_the_log_reproduces_the_published_state(session: Session) -> N
             editing.update(session, statement, change, principal=EDITOR, now=now)
         elif action == "unpublish" and statement.publication_status == "published":
             editing.unpublish(session, statement, principal=EDITOR, now=now)
-        elif action == "withdraw":
+        elif action == "withdraw" and has_been_public(statement, now):  # else refused (409)
             editing.withdraw(session, statement, note="Withdrawn.", principal=EDITOR, now=now)
         elif action == "delete" and rng.random() < 0.3:
             editing.remove(session, statement, principal=EDITOR, now=now)

@@ -76,6 +76,9 @@ class TestUnpublish:
         self, client: TestClient, editor: dict[str, str], kind: str
     ) -> None:
         statement = new_statement(client, editor)
+        if kind == "commitments":  # a commitment goes public only with a public source
+            source = f"/v1/statements/{statement.json()['id']}/publish"
+            assert post(client, editor, source, statement.headers["etag"]).status_code == 200
         created = (
             statement
             if kind == "statements"
@@ -100,9 +103,12 @@ class TestUnpublish:
         self, client: TestClient, editor: dict[str, str]
     ) -> None:
         statement = new_statement(client, editor)
+        source = f"/v1/statements/{statement.json()['id']}/publish"
+        assert post(client, editor, source, statement.headers["etag"]).status_code == 200
         created = new_commitment(client, editor, statement.json()["id"])
         url = f"/v1/commitments/{created.json()['id']}"
         published = post(client, editor, f"{url}/publish", created.headers["etag"])
+        assert published.status_code == 200
         withdrawn = post(
             client, editor, f"{url}/withdraw", published.headers["etag"], note="Superseded."
         )

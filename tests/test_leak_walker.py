@@ -1,0 +1,477 @@
+"""The leak walker: hidden content never shows in any public response (issue #8, acceptance 1).
+
+For every hidden state of every content type it builds one item whose every text field and
+slug carries a unique marker word, then walks every GET route of the OpenAPI document as an
+anonymous reader: path parameters filled with public and hidden ids and slugs, every value of
+every enumerated parameter, every language, `preview=true` without a key, every hidden value in
+every free-text parameter, and lists paged to the end through `next_cursor`. No status line,
+header or body may contain a marker or a hidden id, and the answer about a hidden item must be
+the answer about one that never existed, byte for byte apart from its request id.
+
+Routes come from the document, so a new route is walked without touching this file; a new
+hidden state is one more builder in `STATEMENT_STATES` / `COMMITMENT_STATES`.
+"""
+
+import itertools
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from functools import partial
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from httpx2 import Response
+from sqlalchemy.orm import Session
+
+from app.api.problems import Conflict
+from app.auth.service import Principal
+from app.changes import service as changes_service
+from app.commitments import editing as commitment_editing
+from app.commitments.models import Commitment, CommitmentTranslation, ImplementationStatus
+from app.ids import new_id
+from app.navigation.models import ItemKind, Menu
+from app.navigation.tree import add_item
+from app.publication import PublicationStatus
+from app.statements import editing as statement_editing
+from app.statements.models import Statement, StatementType
+from app.statements.schemas import StatementCreate, TranslationIn
+from tests.conftest import FIXED_NOW
+
+EDITOR = Principal(key_id="leak-walker", scopes=frozenset())
+LANGS = ("en", "fr", "es")
+MARKER = re.compile(r"zzleak[a-z]+", re.IGNORECASE)  # every marker word, in any case
+PUBLIC_WORD = "openwalk"  # the walker's own public content, which may show anywhere
+DOCUMENT: dict[str, Any] = {}  # the OpenAPI document under walk (for `$ref`s)
+
+
+@dataclass
+class World:
+    hidden_ids: set[str] = field(default_factory=set)
+    # Values that name hidden things (ids, slugs, codes): walked in every parameter.
+    hidden_values: list[str] = field(default_factory=list)
+    public_values: list[str] = field(default_factory=list)
+
+
+def _marker(kind: str, state: str) -> str:
+    # One length for all: values of one kind then share one nonexistent twin (see `_twin`).
+    return f"zzleak{kind}{state[:8]:x<8}"
+
+
+# --- statements -------------------------------------------------------------------------------
+
+
+def _statement(session: Session, word: str) -> Statement:
+    translations = {
+        lang: TranslationIn.model_validate(
+            {
+                "slug": f"{word}-{lang}",
+                "title": f"Title {word} {lang}",
+                "dateline": f"Dateline {word}",
+                "summary": f"Summary {word}.",
+                "body": [
+                    {"anchor": "p1", "text": f"Pledge {word} one."},
+                    {"text": f"Paragraph {word} two."},
+                ],
+            }
+        )
+        for lang in LANGS
+    }
+    data = StatementCreate(type=StatementType.NEWS, translations=translations)
+    return statement_editing.create(session, data, principal=EDITOR, now=FIXED_NOW)
+
+
+def _publish(session: Session, s: Statement, at: datetime | None = None) -> None:
+    statement_editing.publish(session, s, principal=EDITOR, now=FIXED_NOW, at=at)
+
+
+def _statement_withdraw_attempt(session: Session, s: Statement) -> None:
+    with pytest.raises(Conflict):  # never public: withdrawal is refused, it stays a draft
+        statement_editing.withdraw(session, s, note=f"Note {s.id}", principal=EDITOR, now=FIXED_NOW)
+
+
+def _statement_legacy_withdrawn(session: Session, s: Statement) -> None:
+    # A draft withdrawn before the rule existed: its note must not answer 410.
+    s.publication_status = PublicationStatus.WITHDRAWN
+    s.withdrawn_at = FIXED_NOW
+    s.withdrawal_note = f"Note {_marker('stm', 'legacy')}"
+
+
+def _statement_deleted(session: Session, s: Statement) -> None:
+    _publish(session, s)
+    statement_editing.remove(session, s, principal=EDITOR, now=FIXED_NOW)
+
+
+def _statement_unpublished(session: Session, s: Statement) -> None:
+    _publish(session, s)
+    statement_editing.unpublish(session, s, principal=EDITOR, now=FIXED_NOW)
+
+
+STATEMENT_STATES: dict[str, Callable[[Session, Statement], None]] = {
+    "draft": lambda session, s: None,
+    "scheduled": lambda session, s: _publish(session, s, FIXED_NOW + timedelta(days=3)),
+    "embargoed": lambda session, s: _publish(session, s, FIXED_NOW + timedelta(minutes=30)),
+    "unpublished": _statement_unpublished,
+    "withdrawattempt": _statement_withdraw_attempt,
+    "legacy": _statement_legacy_withdrawn,
+    "deleted": _statement_deleted,
+    # Hook: "pending working copy of a live item" (issue #8, Build 2) adds its builder here:
+    # a live statement whose pending edit carries the marker; its id is then public, so it
+    # registers only the marker (see `hides_id`).
+}
+# States whose item is live (only its pending text is hidden): the id may show, markers not.
+LIVE_STATES: set[str] = set()
+
+
+# --- commitments ------------------------------------------------------------------------------
+
+
+def _commitment(session: Session, word: str, *, quote: str | None = None) -> Commitment:
+    made_on = date(2026, 11, 1)
+    commitment = Commitment(
+        id=new_id("cmt"),
+        code=word.upper(),
+        publication_status=PublicationStatus.DRAFT,
+        made_on=made_on,
+        status_changed_on=made_on,
+        implementation_status=ImplementationStatus.ANNOUNCED,
+        indicators=[{"names": {"en": f"Indicator {word}"}, "target": 1, "unit": word}],
+        created_at=FIXED_NOW,
+        updated_at=FIXED_NOW,
+    )
+    session.add(commitment)
+    session.flush()
+    for lang in LANGS:
+        session.add(
+            CommitmentTranslation(
+                commitment_id=commitment.id,
+                lang=lang,
+                title=f"Title {word} {lang}",
+                summary=f"Summary {word}.",
+                text=f"Text {word}.",
+                quote=quote,
+            )
+        )
+    session.flush()
+    return commitment
+
+
+def _set_published(session: Session, c: Commitment, at: datetime | None = None) -> None:
+    commitment_editing.set_published(
+        session, c, publish=True, principal=EDITOR, now=FIXED_NOW, at=at
+    )
+
+
+def _commitment_unpublished(session: Session, c: Commitment) -> None:
+    _set_published(session, c)
+    commitment_editing.set_published(session, c, publish=False, principal=EDITOR, now=FIXED_NOW)
+
+
+def _commitment_withdraw_attempt(session: Session, c: Commitment) -> None:
+    with pytest.raises(Conflict):
+        commitment_editing.withdraw(session, c, note="Note.", principal=EDITOR, now=FIXED_NOW)
+
+
+def _commitment_legacy_withdrawn(session: Session, c: Commitment) -> None:
+    c.publication_status = PublicationStatus.WITHDRAWN
+    c.withdrawn_at = FIXED_NOW
+    c.withdrawal_note = f"Note {_marker('cmt', 'legacy')}"
+
+
+def _commitment_deleted(session: Session, c: Commitment) -> None:
+    _set_published(session, c)
+    commitment_editing.remove(session, c, principal=EDITOR, now=FIXED_NOW)
+
+
+COMMITMENT_STATES: dict[str, Callable[[Session, Commitment], None]] = {
+    "draft": lambda session, c: None,
+    "scheduled": lambda session, c: _set_published(session, c, FIXED_NOW + timedelta(days=3)),
+    "embargoed": lambda session, c: _set_published(session, c, FIXED_NOW + timedelta(minutes=9)),
+    "unpublished": _commitment_unpublished,
+    "withdrawattempt": _commitment_withdraw_attempt,
+    "legacy": _commitment_legacy_withdrawn,
+    "deleted": _commitment_deleted,
+}
+
+
+def build_world(session: Session) -> World:
+    world = World()
+    public = _statement(session, PUBLIC_WORD)
+    _publish(session, public)
+    world.public_values += [public.id, f"{PUBLIC_WORD}-en"]
+    session.add(Menu(key="leakwalk", names={"en": "Leak walk"}))
+    session.flush()
+    root = add_item(
+        session,
+        menu_key="leakwalk",
+        kind=ItemKind.CONTENT,
+        target_type="statement",
+        target_id=public.id,
+        labels={"en": "Public"},
+    )
+    world.public_values += ["leakwalk", root.id]
+
+    for state, build in STATEMENT_STATES.items():
+        word = _marker("stm", state)
+        statement = _statement(session, word)
+        build(session, statement)
+        if state not in LIVE_STATES:
+            world.hidden_ids.add(statement.id)
+            world.hidden_values.append(statement.id)
+        world.hidden_values.append(f"{word}-{LANGS[0]}")  # the others differ only by suffix
+        # A public commitment citing it (made before the rule, or the statement went away
+        # since): it must neither name the statement nor quote it.
+        citing = _commitment(session, f"{PUBLIC_WORD}c{state}", quote=f"Pledge {word} one.")
+        citing.publication_status = PublicationStatus.PUBLISHED
+        citing.published_at = FIXED_NOW - timedelta(days=1)
+        citing.first_public_at = citing.published_at
+        citing.source_statement_id = statement.id
+        citing.source_anchor = "p1"
+        if state == "draft":
+            world.public_values.append(citing.id)
+        # Menu items linking to it, one at the root and one under the public item.
+        for parent in (None, root.id):
+            item = add_item(
+                session,
+                menu_key="leakwalk",
+                parent_id=parent,
+                kind=ItemKind.CONTENT,
+                target_type="statement",
+                target_id=statement.id,
+                labels=dict.fromkeys(LANGS, f"Label {word}"),
+                blurbs={"en": f"Blurb {word}"},
+            )
+            world.hidden_ids.add(item.id)
+            if parent is None:
+                world.hidden_values.append(item.id)
+    invisible = add_item(
+        session,
+        menu_key="leakwalk",
+        kind=ItemKind.ROUTE,
+        route=f"/{_marker('nav', 'invisible')}",
+        labels={"en": f"Label {_marker('nav', 'invisible')}"},
+        visible=False,
+    )
+    world.hidden_ids.add(invisible.id)
+    world.hidden_values += [invisible.id, f"/{_marker('nav', 'invisible')}"]
+
+    for state, build_commitment in COMMITMENT_STATES.items():
+        word = _marker("cmt", state)
+        commitment = _commitment(session, word, quote=None)
+        commitment.source_statement_id = public.id  # shows up under the public statement
+        build_commitment(session, commitment)
+        world.hidden_ids.add(commitment.id)
+        world.hidden_values += [commitment.id, word.upper()]
+    changes_service.bump(session)
+    session.commit()
+    return world
+
+
+# --- walking the document ---------------------------------------------------------------------
+
+
+def _subschemas(schema: dict[str, Any]) -> list[dict[str, Any]]:
+    subs = [schema.get("items"), *schema.get("anyOf", []), *schema.get("oneOf", [])]
+    return [_resolve(sub) for sub in subs if isinstance(sub, dict) and sub]
+
+
+def _resolve(schema: dict[str, Any]) -> dict[str, Any]:
+    """Follow a `$ref` into the document's components."""
+    ref = schema.get("$ref")
+    if not isinstance(ref, str):
+        return schema
+    target: Any = DOCUMENT
+    for part in ref.removeprefix("#/").split("/"):
+        target = target[part]
+    return _resolve(target)
+
+
+def _enum_values(schema: dict[str, Any]) -> list[Any]:
+    """Every closed value a parameter schema names (enum, const, in items, anyOf, $ref)."""
+    schema = _resolve(schema)
+    found: list[Any] = list(schema.get("enum", []))
+    if "const" in schema:
+        found.append(schema["const"])
+    for sub in _subschemas(schema):
+        found += _enum_values(sub)
+    return list(dict.fromkeys(found))
+
+
+def _types(schema: dict[str, Any]) -> set[str]:
+    schema = _resolve(schema)
+    kinds = {schema["type"]} if isinstance(schema.get("type"), str) else set()
+    if "format" in schema:
+        kinds.add(schema["format"])
+    for sub in _subschemas(schema):
+        kinds |= _types(sub)
+    return kinds
+
+
+def _is_free_text(parameter: dict[str, Any]) -> bool:
+    schema = parameter.get("schema", {})
+    kinds = _types(schema)
+    return (
+        "string" in kinds
+        and not _enum_values(schema)
+        and not kinds & {"date", "date-time"}
+        and parameter["name"] not in ("cursor", "lang")
+    )
+
+
+@dataclass(frozen=True)
+class Operation:
+    path: str
+    path_params: list[str]
+    query: list[dict[str, Any]]
+
+
+def get_operations(document: dict[str, Any]) -> list[Operation]:
+    operations = []
+    for path, item in document["paths"].items():
+        if "get" not in item:
+            continue
+        params = [*item.get("parameters", []), *item["get"].get("parameters", [])]
+        operations.append(
+            Operation(
+                path=path,
+                path_params=[p["name"] for p in params if p["in"] == "path"],
+                query=[p for p in params if p["in"] == "query"],
+            )
+        )
+    return operations
+
+
+def _variants(operation: Operation, langs: list[str]) -> Iterator[list[tuple[str, str]]]:
+    """The base request, then one parameter changed at a time."""
+    names = {p["name"] for p in operation.query}
+    base = [("limit", "100")] if "limit" in names else []
+    yield base
+    for parameter in operation.query:
+        name = parameter["name"]
+        if name == "lang":
+            for lang in langs:
+                yield [*base, ("lang", lang)]
+        for value in _enum_values(parameter.get("schema", {})):
+            yield [*base, (name, str(value).lower() if isinstance(value, bool) else str(value))]
+        if "boolean" in _types(parameter.get("schema", {})):
+            yield [*base, (name, "true")]  # preview=true without a key, include_total=true
+
+
+class Walker:
+    def __init__(self, client: TestClient, world: World) -> None:
+        self.client = client
+        self.world = world
+        self.hidden_id = re.compile("|".join(re.escape(i) for i in sorted(world.hidden_ids)))
+        self.requests = 0
+        self.references: dict[tuple[str, tuple[tuple[str, str], ...]], Any] = {}
+
+    def get(self, path: str, params: list[tuple[str, str]]) -> Response:
+        self.requests += 1
+        response = self.client.get(path, params=tuple(params))
+        where = f"GET {path} {params} -> {response.status_code}"
+        texts = [str(response.status_code), response.reason_phrase, response.text]
+        texts += [f"{k}: {v}" for k, v in response.headers.items()]
+        for text in texts:
+            assert not MARKER.search(text), f"marker leaked: {where}: {MARKER.search(text)}"
+            found = self.hidden_id.search(text)
+            assert found is None, f"hidden id leaked: {where}: {found}"
+        assert response.status_code < 500, where
+        return response
+
+    def walk_pages(self, path: str, params: list[tuple[str, str]]) -> int:
+        """GET and follow `next_cursor` to the last page; the first page's status."""
+        response = first = self.get(path, params)
+        pages = 0
+        while response.status_code == 200 and (cursor := _next_cursor(response)):
+            pages += 1
+            assert pages < 100, f"paging does not end: {path} {params}"
+            response = self.get(path, [*params, ("cursor", cursor)])
+        return first.status_code
+
+    def same_as_nonexistent(
+        self, request: Callable[[str], tuple[str, list[tuple[str, str]]]], hidden: str
+    ) -> None:
+        """The hidden value's answer equals the answer for a value that never existed."""
+        answer = _comparable(self.get(*request(hidden)))
+        path, params = request(_twin(hidden))
+        key = (path, tuple(params))
+        if key not in self.references:
+            self.references[key] = _comparable(self.get(path, params))
+        assert answer == self.references[key], f"{request(hidden)} differs from a nonexistent one"
+
+
+def _next_cursor(response: Response) -> str | None:
+    body = response.json()
+    cursor = body.get("next_cursor") if isinstance(body, dict) else None
+    return cursor if isinstance(cursor, str) else None
+
+
+def _comparable(response: Response) -> tuple[int, dict[str, str], Any]:
+    body: Any = response.text
+    request_id = None
+    if response.headers.get("content-type", "").endswith("json") and response.content:
+        body = response.json()
+        if isinstance(body, dict):
+            request_id = body.pop("request_id", None)
+    headers = {k: v for k, v in response.headers.items() if v != request_id}
+    headers.pop("x-request-id", None)
+    return response.status_code, headers, body
+
+
+def _twin(value: str) -> str:
+    """A value of the same shape and length that names nothing."""
+    replaced = MARKER.sub(lambda m: "".join("Q" if c.isupper() else "q" for c in m[0]), value)
+    if replaced != value:
+        return replaced
+    prefix, _, rest = value.partition("_")
+    return f"{prefix}_{'0' * len(rest)}" if rest else "0" * len(value)
+
+
+def _in_query(path: str, name: str, value: str) -> tuple[str, list[tuple[str, str]]]:
+    return path, [(name, value)]
+
+
+def _in_path(
+    template: str, filled: dict[str, str], name: str, value: str
+) -> tuple[str, list[tuple[str, str]]]:
+    return _fill(template, {**filled, name: value}), []
+
+
+def _fill(path: str, values: dict[str, str]) -> str:
+    for name, value in values.items():
+        path = path.replace("{" + name + "}", value)
+    return path
+
+
+def test_no_hidden_content_leaks_from_any_public_route(
+    client: TestClient, session: Session
+) -> None:
+    world = build_world(session)
+    document = client.get("/openapi.json").json()
+    DOCUMENT.clear()
+    DOCUMENT.update(document)
+    langs: list[str] = list(client.app.state.settings.languages)  # type: ignore[attr-defined]
+    walker = Walker(client, world)
+    operations = get_operations(document)
+    assert {"/v1/statements", "/v1/commitments"} <= {op.path for op in operations}
+
+    for operation in operations:
+        names = operation.path_params
+        for values in itertools.product(world.public_values, repeat=len(names)):
+            path = _fill(operation.path, dict(zip(names, values, strict=True)))
+            statuses = [walker.walk_pages(path, params) for params in _variants(operation, langs)]
+            if names and 404 in statuses[:1]:
+                continue  # a public value of another kind: nothing more to see here
+            for parameter in filter(_is_free_text, operation.query):
+                for hidden in world.hidden_values:
+                    walker.same_as_nonexistent(partial(_in_query, path, parameter["name"]), hidden)
+        for name in names:  # each path parameter hidden in turn, the others public
+            others = [n for n in names if n != name]
+            for values in itertools.product(world.public_values, repeat=len(others)):
+                filled = dict(zip(others, values, strict=True))
+                for hidden in world.hidden_values:
+                    walker.same_as_nonexistent(
+                        partial(_in_path, operation.path, filled, name), hidden
+                    )
+    assert walker.requests > 1000  # the walk really happened
