@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from app.api.idempotency import idempotent
-from app.api.paths import id_convertor
+from app.api.paths import segment_except
 from app.api.preconditions import require_if_match, version_etag
 from app.api.problems import problem_responses
 from app.api.responses import editorial_response
@@ -26,7 +26,7 @@ from app.statements.schemas import ScheduleIn, WithdrawIn
 
 router = APIRouter(prefix="/commitments", tags=["commitments: editing"])
 # Named like the public read's parameter: one path, one parameter name (OpenAPI requires it).
-ID = id_convertor("cmt")  # so that `/v1/commitments/summary` is not a commitment id
+ID = segment_except("summary")  # `/v1/commitments/summary` is not a commitment
 CommitmentId = Annotated[
     str,
     Path(
