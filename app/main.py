@@ -13,6 +13,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi_offline import FastAPIOffline
 
 from app.api.cache import ResponseCache
+from app.api.hygiene import HygieneMiddleware
 from app.api.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from app.api.openapi import install_openapi
 from app.api.pagination import CursorCodec
@@ -100,6 +101,7 @@ def create_app(
     install_openapi(app)
 
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(HygieneMiddleware)
     app.add_middleware(RequestContextMiddleware, docs_paths=DOCS_PATHS)
     if settings.cors_origins:
         app.add_middleware(

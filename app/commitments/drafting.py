@@ -59,10 +59,17 @@ def check_source(
 
 def links(session: Session, data: CommitmentCreate | CommitmentUpdate) -> dict[str, Any]:
     links: dict[str, Any] = {}
+    at = taxonomy.item_pointers
     if data.places is not None:
-        links["places"] = taxonomy.known_place_codes(session, data.places)
+        places = data.places
+        links["places"] = taxonomy.known_place_codes(
+            session, places, pointers=at("#/places", len(places))
+        )
     if data.terms is not None:
-        links["terms"] = taxonomy.known_term_codes(session, data.terms)
+        terms = data.terms
+        links["terms"] = taxonomy.known_term_codes(
+            session, terms, pointers=at("#/terms", len(terms))
+        )
     if data.kinds is not None:
         links["kinds"] = [k.value for k in data.kinds]
     if data.actors is not None:

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.api.problems import Conflict, NotFound
-from app.api.text import LongText, ShortText
+from app.api.text import Input, LangTag, LongText, ShortText
 from app.audit import service as audit
 from app.auth.service import Principal
 from app.changes import service as changes
@@ -17,13 +17,11 @@ from app.db import touch
 from app.statements import service as statements_service
 from app.taxonomy.models import Topic
 
-LangTag = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
 TopicSlug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=64)]
 
 
-class TopicCreate(BaseModel):
+class TopicCreate(Input):
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={
             "examples": [{"slug": "statelessness", "names": {"en": "Statelessness"}}]
         },
@@ -34,10 +32,8 @@ class TopicCreate(BaseModel):
     descriptions: dict[LangTag, LongText] = Field(default_factory=dict, max_length=20)
 
 
-class TopicUpdate(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [{"names": {"fr": "Apatridie"}}]}
-    )
+class TopicUpdate(Input):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"names": {"fr": "Apatridie"}}]})
 
     names: dict[LangTag, ShortText] | None = Field(default=None, min_length=1, max_length=20)
     descriptions: dict[LangTag, LongText] | None = Field(default=None, max_length=20)
