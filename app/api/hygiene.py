@@ -8,11 +8,11 @@ are normalized to NFC, as body strings are. It also tells the body types which l
 served, for the length of the request.
 """
 
+import re
 import unicodedata
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode
 
-from starlette.routing import Match
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.api.problems import BadRequest, FieldError, InvalidParameters, problem_response
@@ -34,16 +34,22 @@ def _nfc(value: str) -> str:
 
 
 def _path_parameter(scope: Scope) -> str | None:
-    """The name of the path parameter holding the bad text, when a route matches the path."""
-    app = scope.get("app")
-    for route in getattr(getattr(app, "router", None), "routes", ()):
-        match, child = route.matches(scope)
-        if match is Match.FULL:
-            params: dict[str, Any] = child.get("path_params", {})
-            for name, value in params.items():
-                if isinstance(value, str) and not text_is_clean(value):
-                    return name
-            return None
+    """The name of the path parameter holding the bad text, read from the OpenAPI document's
+    path templates (the routing table itself is framework-internal). Best effort: the 422 does
+    not depend on it."""
+    openapi = getattr(scope.get("app"), "openapi", None)
+    try:
+        paths: dict[str, Any] = openapi().get("paths", {}) if callable(openapi) else {}
+    except Exception:  # a broken document must not turn a 422 into a 500
+        return None
+    for template in paths:
+        pattern = re.sub(r"\\{(\w+)\\}", r"(?P<\1>[^/]*)", re.escape(template))
+        match = re.fullmatch(pattern, scope["path"])
+        if match is None:
+            continue
+        for name, value in match.groupdict().items():
+            if not text_is_clean(value):
+                return name
     return None
 
 

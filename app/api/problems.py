@@ -163,6 +163,7 @@ def problem_response(
 
 def _location_to_field(loc: tuple[int | str, ...]) -> FieldError:
     where, *path = loc or ("body",)
+    path = [part for part in path if part != "[key]"]  # a bad dict key: point at its entry
     if where == "body":
         pointer = "#/" + "/".join(str(part).replace("~", "~0").replace("/", "~1") for part in path)
         return FieldError(detail="", pointer=pointer)
