@@ -5,6 +5,7 @@ import json
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 from starlette.applications import Starlette
@@ -13,6 +14,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from app.api.hygiene import HygieneMiddleware
+from app.api.text import Input
 from app.auth.models import Scope
 from tests.factories import make_key
 
@@ -290,3 +292,37 @@ def new_commitment(text: str = "T.", **overrides: Any) -> dict[str, Any]:
     }
     body.update(overrides)
     return body
+
+
+def _subclasses(cls: type[Any]) -> set[str]:
+    found: set[str] = set()
+    for sub in cls.__subclasses__():
+        found |= {sub.__name__} | _subclasses(sub)
+    return found
+
+
+def test_every_request_body_is_built_on_the_input_base(app: FastAPI) -> None:
+    """Bodies refuse unknown fields and non-finite numbers because every model in them derives
+    from `app.api.text.Input` (its string fields use the annotated types of the same module)."""
+    spec = app.openapi()
+    schemas = spec["components"]["schemas"]
+
+    def refs(node: Any) -> set[str]:
+        if isinstance(node, dict):
+            own = {node["$ref"].rsplit("/", 1)[1]} if "$ref" in node else set()
+            return own.union(*(refs(value) for value in node.values()))
+        if isinstance(node, list):
+            return set().union(*(refs(value) for value in node))
+        return set()
+
+    bodies: set[str] = set()
+    for operations in spec["paths"].values():
+        for operation in operations.values():
+            todo = refs(operation.get("requestBody", {}))
+            while todo:
+                name = todo.pop()
+                bodies.add(name)
+                todo |= refs(schemas[name]) - bodies
+    models = {name for name in bodies if schemas[name].get("type") == "object"}
+    assert "StatementCreate" in models
+    assert models <= _subclasses(Input)
