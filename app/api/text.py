@@ -97,7 +97,9 @@ def sanitize_html(value: str) -> str:
 
 
 def _sanitize_rich(value: str) -> str:
-    cleaned = sanitize_html(value).strip()
+    # Again through the text rule: character references decode (`&#1;` is a control character,
+    # `e&#769;` is not in NFC) once the sanitizer has parsed them.
+    cleaned = clean_text(sanitize_html(value)).strip()
     if not cleaned:
         raise ValueError("Nothing is left once the markup is sanitized.")
     return cleaned

@@ -4,8 +4,11 @@
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from pydantic import TypeAdapter, ValidationError
 
-from app.api.text import sanitize_html, url_is_allowed
+from app.api.text import RichText, sanitize_html, url_is_allowed
+
+RICH_TEXT: TypeAdapter[str] = TypeAdapter(RichText)
 
 HOSTILE_URLS = [
     "javascript:alert(1)",
@@ -105,3 +108,23 @@ MARKUP = st.lists(
 def test_sanitizing_twice_changes_nothing(html: str) -> None:
     once = sanitize_html(html)
     assert sanitize_html(once) == once
+
+
+@pytest.mark.parametrize("reference", ["&#1;", "&#x7f;", "&#x1b;"])
+def test_character_references_cannot_smuggle_control_characters(reference: str) -> None:
+    with pytest.raises(ValidationError):
+        RICH_TEXT.validate_python(f"a{reference}b")
+
+
+def test_character_references_come_out_in_nfc() -> None:
+    assert RICH_TEXT.validate_python("Cafe&#769;") == "Caf\u00e9"
+
+
+@settings(derandomize=True, max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(MARKUP)
+def test_a_stored_rich_text_validates_to_itself(html: str) -> None:
+    try:
+        stored = RICH_TEXT.validate_python(html)
+    except ValidationError:
+        return  # refused (empty once sanitized, or breaking the text rule)
+    assert RICH_TEXT.validate_python(stored) == stored
