@@ -1,6 +1,6 @@
 """Read endpoints for commitments, their dashboard summary, and a statement's commitments."""
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -10,6 +10,7 @@ from app.actors.models import ActorType
 from app.api.language import LanguageDep
 from app.api.pagination import Page, PageDep
 from app.api.responses import Fresh, public_response, read_responses
+from app.api.text import Day
 from app.auth.dependencies import PreviewDep
 from app.changes.dependencies import ContentVersionDep
 from app.commitments import detail, service, summary
@@ -53,9 +54,9 @@ def commitment_filters(
         str | None,
         Query(max_length=160, description="Made in this statement (id or slug)."),
     ] = None,
-    made_from: Annotated[date | None, Query(description="Made on or after this day.")] = None,
-    made_to: Annotated[date | None, Query(description="Made on or before this day.")] = None,
-    due_before: Annotated[date | None, Query(description="Due strictly before this day.")] = None,
+    made_from: Annotated[Day | None, Query(description="Made on or after this day.")] = None,
+    made_to: Annotated[Day | None, Query(description="Made on or before this day.")] = None,
+    due_before: Annotated[Day | None, Query(description="Due strictly before this day.")] = None,
 ) -> service.CommitmentFilters:
     return service.CommitmentFilters(
         actors=actor or [],

@@ -1,6 +1,5 @@
 """Read endpoints for statements."""
 
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request
@@ -9,6 +8,7 @@ from starlette.responses import Response
 from app.api.language import Language, LanguageDep
 from app.api.pagination import Page, PageDep
 from app.api.responses import Fresh, public_response, read_responses
+from app.api.text import Day
 from app.auth.dependencies import PreviewDep
 from app.changes.dependencies import ContentVersionDep
 from app.commitments import service as commitments_service
@@ -53,10 +53,10 @@ async def list_statements(
     place: PlaceFilter = None,
     term: TermFilter = None,
     published_from: Annotated[
-        date | None, Query(description="Published on or after this day (UTC).")
+        Day | None, Query(description="Published on or after this day (UTC).")
     ] = None,
     published_to: Annotated[
-        date | None, Query(description="Published on or before this day (UTC).")
+        Day | None, Query(description="Published on or before this day (UTC).")
     ] = None,
     available_lang: Annotated[
         str | None,

@@ -37,8 +37,28 @@ READ_HEADERS = {
     "delete": ("Authorization", "If-Match"),
 }
 # Tried in every target; hypothesis explores beyond them.
-CORPUS = ["", "a\x00b", "x\udfffy", "\u202eevil\u202c\u2066", "\u00e9" * 10_000, "%00%ff%C0%AF"]
-MORE = ["\x00", "\ud800", "\u2066\u200f\u061c", "x" * 10_000, "\x85\x1b[31m", " ", "../..", "//h/x"]
+CORPUS = [
+    "",
+    "a\x00b",
+    "x\udfffy",
+    "\u202eevil\u202c\u2066",
+    "\u00e9" * 10_000,
+    "%00%ff%C0%AF",
+    "9999-12-31",  # a valid date whose next day overflows
+]
+MORE = [
+    "0001-01-01T00:00:00+05:00",
+    "99999999999999999999",
+    "1e999",
+    "\x00",
+    "\ud800",
+    "\u2066\u200f\u061c",
+    "x" * 10_000,
+    "\x85\x1b[31m",
+    " ",
+    "../..",
+    "//h/x",
+]
 HOSTILE = st.one_of(
     st.sampled_from(CORPUS + MORE),
     st.text(st.characters(exclude_categories=()), max_size=40),

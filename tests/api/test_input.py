@@ -94,6 +94,21 @@ class TestPathQueryHeaders:
         assert response.json()["errors"][0]["parameter"] == header
         assert response.headers["x-request-id"]
 
+    @pytest.mark.parametrize(
+        "query",
+        [
+            "/v1/statements?published_to=9999-12-31",
+            "/v1/statements?published_from=0001-01-01",
+            "/v1/commitments?due_before=9999-12-31",
+            "/v1/commitments/summary?made_from=1899-12-31",
+        ],
+    )
+    def test_date_filters_fall_between_1900_and_2200(self, client: TestClient, query: str) -> None:
+        response = client.get(query)
+        assert response.status_code == 422
+        name = query.split("?")[1].split("=")[0]
+        assert response.json()["errors"][0]["parameter"] == name
+
     def test_other_headers_are_not_the_apis_business(self, client: TestClient) -> None:
         assert client.get("/v1/statements", headers={"X-Tracking": "a\x01b"}).status_code == 200
 
