@@ -276,6 +276,20 @@ class TestBodies:
         assert response.status_code == 422
         assert pointers(response) == ["#/translations/it"]
 
+    def test_an_unknown_body_key_is_named_only_when_plainly_a_name(
+        self, client: TestClient, editor: dict[str, str]
+    ) -> None:
+        plain = client.post(
+            "/v1/statements", json={**statement_body(), "status": 1}, headers=editor
+        )
+        assert pointers(plain) == ["#/status"]
+        hostile = client.post(
+            "/v1/statements", json={**statement_body(), "<secret> x": 1}, headers=editor
+        )
+        assert hostile.status_code == 422
+        assert pointers(hostile) == ["#"]
+        assert "secret" not in hostile.text
+
     def test_unknown_codes_point_at_the_item(
         self, client: TestClient, editor: dict[str, str]
     ) -> None:
