@@ -75,7 +75,13 @@ def links(session: Session, data: CommitmentCreate | CommitmentUpdate) -> dict[s
     if data.actors is not None:
         keys = [a.actor for a in data.actors]
         ids = dict(
-            zip(keys, actors_service.resolve_keys(session, keys, pointer="#/actors"), strict=True)
+            zip(
+                keys,
+                actors_service.resolve_keys(
+                    session, keys, pointer=[f"#/actors/{i}/actor" for i in range(len(keys))]
+                ),
+                strict=True,
+            )
         )
         links["actors"] = {(ids[a.actor], a.role.value) for a in data.actors}
     return links

@@ -304,6 +304,11 @@ class TestBodies:
             "/v1/commitments", json=new_commitment(terms=["gcm:21", "nope:1"]), headers=editor
         )
         assert pointers(response) == ["#/terms/1"]
+        actors = [{"actor": "iom", "role": "lead"}, {"actor": "nobody", "role": "partner"}]
+        response = client.post(
+            "/v1/commitments", json=new_commitment(actors=actors), headers=editor
+        )
+        assert pointers(response) == ["#/actors/1/actor"]
 
     def test_query_filters_still_name_the_parameter(self, client: TestClient) -> None:
         response = client.get("/v1/statements?place=ZZZ")
