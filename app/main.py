@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
 from app.api.cache import ResponseCache
+from app.api.hygiene import HygieneMiddleware
 from app.api.middleware import (
     BodyLimitMiddleware,
     HttpSemanticsMiddleware,
@@ -106,6 +107,7 @@ def create_app(
 
     # Added innermost first: see app/api/middleware.py for why this order.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(HygieneMiddleware)
     app.add_middleware(UnhandledErrorMiddleware)
     app.add_middleware(HttpSemanticsMiddleware)
     if settings.cors_origins:

@@ -3,13 +3,13 @@
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.actors.models import ID_PREFIX, Actor, ActorType
 from app.api.problems import Conflict, NotFound
-from app.api.text import ShortText, Title
+from app.api.text import Input, LangTag, ShortText, Title, WebUrl
 from app.api.translations import merge_translations
 from app.audit import service as audit
 from app.auth.service import Principal
@@ -19,13 +19,11 @@ from app.db import touch
 from app.ids import new_id
 from app.taxonomy import service as taxonomy
 
-LangTag = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
 ActorSlug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=64)]
 
 
-class ActorCreate(BaseModel):
+class ActorCreate(Input):
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={
             "examples": [
                 {
@@ -43,20 +41,18 @@ class ActorCreate(BaseModel):
     names: dict[LangTag, Title] = Field(min_length=1, max_length=20)
     acronyms: dict[LangTag, ShortText] = Field(default_factory=dict, max_length=20)
     iso3: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None = None
-    url: HttpUrl | None = None
+    url: WebUrl | None = None
 
 
-class ActorUpdate(BaseModel):
+class ActorUpdate(Input):
     """Maps merge per language: one left out is kept, `null` removes it (a name must remain)."""
 
-    model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [{"acronyms": {"fr": "FUPAD"}}]}
-    )
+    model_config = ConfigDict(json_schema_extra={"examples": [{"acronyms": {"fr": "FUPAD"}}]})
 
     type: ActorType | None = None
     names: dict[LangTag, Title | None] | None = Field(default=None, max_length=20)
     acronyms: dict[LangTag, ShortText | None] | None = Field(default=None, max_length=20)
-    url: HttpUrl | None = None
+    url: WebUrl | None = None
 
 
 class ActorEditorial(BaseModel):
@@ -113,7 +109,7 @@ def create(session: Session, data: ActorCreate, *, principal: Principal, now: da
     if session.scalar(select(Actor.id).where(Actor.slug == data.slug)) is not None:
         raise Conflict("Another actor already has this slug.")
     if data.iso3 is not None:
-        taxonomy.known_place_codes(session, [data.iso3])
+        taxonomy.known_place_codes(session, [data.iso3], pointers=["#/iso3"])
         if session.scalar(select(Actor.id).where(Actor.iso3 == data.iso3)) is not None:
             raise Conflict("This state already has an actor.")
     actor = Actor(

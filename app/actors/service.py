@@ -1,5 +1,6 @@
 """Reading actors; other domains resolve and name actors through this module."""
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -88,19 +89,20 @@ def resolve_ids(session: Session, keys: list[str], *, parameter: str) -> list[st
     return [row.id for row in rows]
 
 
-def resolve_keys(session: Session, keys: list[str], *, pointer: str) -> list[str]:
+def resolve_keys(session: Session, keys: list[str], *, pointer: str | Sequence[str]) -> list[str]:
     """Actor ids for ids or slugs given in a request body, in order; 422 at `pointer` if one
-    names no actor."""
+    names no actor (with one pointer per key, at each unknown one)."""
     rows = session.execute(
         select(Actor.id, Actor.slug).where(
             or_(Actor.id.in_(keys), Actor.slug.in_(keys)), Actor.deleted_at.is_(None)
         )
     ).all()
     by_key = {row.id: row.id for row in rows} | {row.slug: row.id for row in rows}
-    missing = [key for key in keys if key not in by_key]
+    missing = [index for index, key in enumerate(keys) if key not in by_key]
     if missing:
+        at = [pointer] if isinstance(pointer, str) else [pointer[index] for index in missing]
         raise InvalidParameters(
             "Unknown actor.",
-            errors=[FieldError(pointer=pointer, detail="No actor has this id or slug.")],
+            errors=[FieldError(pointer=p, detail="No actor has this id or slug.") for p in at],
         )
     return [by_key[key] for key in keys]

@@ -20,7 +20,7 @@ from sqlalchemy import ColumnElement, Select, bindparam, func, select, tuple_
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from starlette.requests import Request
 
-from app.api.problems import InvalidCursor
+from app.api.problems import FieldError, InvalidCursor
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -200,7 +200,7 @@ class PageRequest:
     codec: CursorCodec
 
     def start_after(self, sort: SortKey) -> tuple[Any, str] | None:
-        return self.codec.decode(self.cursor, sort) if self.cursor else None
+        return None if self.cursor is None else self.codec.decode(self.cursor, sort)
 
 
 async def page_request(
@@ -210,6 +210,12 @@ async def page_request(
     include_total: IncludeTotalQuery = False,
 ) -> PageRequest:
     codec: CursorCodec = request.app.state.cursor_codec
+    if cursor is not None and not cursor.strip():
+        # `cursor=` is not "the first page": the list runners take any cursor as a position.
+        raise InvalidCursor(
+            "The cursor is empty; leave `cursor` out for the first page.",
+            errors=[FieldError(parameter="cursor", detail="An empty cursor names no position.")],
+        )
     return PageRequest(limit=limit, cursor=cursor, include_total=include_total, codec=codec)
 
 

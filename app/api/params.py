@@ -4,7 +4,6 @@ Without this, a typo such as `?tpye=news` silently returns the unfiltered list.
 """
 
 import re
-from datetime import date
 from typing import Annotated
 
 from fastapi import Request
@@ -13,6 +12,7 @@ from fastapi.routing import APIRoute
 from pydantic import BeforeValidator
 
 from app.api.problems import FieldError, InvalidParameters
+from app.api.text import Day
 
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9_.\-\[\]]{1,40}$")
 _allowed_cache: dict[int, frozenset[str]] = {}
@@ -65,4 +65,4 @@ def _calendar_day(value: object) -> object:
 
 _ISO_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 # A day in a query string: exactly `YYYY-MM-DD`.
-QueryDay = Annotated[date, BeforeValidator(_calendar_day)]
+QueryDay = Annotated[Day, BeforeValidator(_calendar_day)]

@@ -262,10 +262,29 @@ def send_problem(
     )
 
 
+_PLAIN_NAME = re.compile(r"^[A-Za-z0-9_.:@+-]{1,64}$")
+
+
+def _echo_safe(path: list[int | str]) -> list[int | str]:
+    """The location's parts up to the first that is not plainly a name: body keys are submitted
+    too, and are echoed only when they could not carry anything else. A bad dict key points at
+    its entry (pydantic adds a `[key]` part)."""
+    kept: list[int | str] = []
+    for part in path:
+        if part == "[key]":
+            continue
+        if not isinstance(part, int) and not _PLAIN_NAME.match(part):
+            break
+        kept.append(part)
+    return kept
+
+
 def _location_to_field(loc: tuple[int | str, ...]) -> FieldError:
     where, *path = loc or ("body",)
+    path = _echo_safe(path)
     if where == "body":
-        pointer = "#/" + "/".join(str(part).replace("~", "~0").replace("/", "~1") for part in path)
+        # RFC 6901 in a URI fragment; `#` alone is the whole body.
+        pointer = "#" + "".join(f"/{part}" for part in path)
         return FieldError(detail="", pointer=pointer)
     return FieldError(detail="", parameter=".".join(str(part) for part in path) or str(where))
 

@@ -2,24 +2,25 @@
 
 from datetime import datetime
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from app.api.schemas import Schema
+from app.api.text import Input, Moment, Name
 from app.auth.models import Scope
 
 
-class ApiKeyCreate(BaseModel):
+class ApiKeyCreate(Input):
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={
             "examples": [{"name": "Partner: ReliefWeb mirror", "scopes": ["content:preview"]}]
         },
     )
 
-    name: str = Field(min_length=1, max_length=100)
+    name: Name
     scopes: list[Scope] = Field(min_length=1, max_length=len(Scope))
-    expires_at: AwareDatetime | None = Field(
-        default=None, description="When the key stops working; must be in the future."
+    expires_at: Moment | None = Field(
+        default=None,
+        description="When the key stops working: with a time zone, and in the future.",
     )
 
 

@@ -117,16 +117,29 @@ def refuse_orphaned_citations(
 
 def links(session: Session, data: CommitmentCreate | CommitmentUpdate) -> dict[str, Any]:
     links: dict[str, Any] = {}
+    at = taxonomy.item_pointers
     if data.places is not None:
-        links["places"] = taxonomy.known_place_codes(session, data.places)
+        places = data.places
+        links["places"] = taxonomy.known_place_codes(
+            session, places, pointers=at("#/places", len(places))
+        )
     if data.terms is not None:
-        links["terms"] = taxonomy.known_term_codes(session, data.terms)
+        terms = data.terms
+        links["terms"] = taxonomy.known_term_codes(
+            session, terms, pointers=at("#/terms", len(terms))
+        )
     if data.kinds is not None:
         links["kinds"] = [k.value for k in data.kinds]
     if data.actors is not None:
         keys = [a.actor for a in data.actors]
         ids = dict(
-            zip(keys, actors_service.resolve_keys(session, keys, pointer="#/actors"), strict=True)
+            zip(
+                keys,
+                actors_service.resolve_keys(
+                    session, keys, pointer=[f"#/actors/{i}/actor" for i in range(len(keys))]
+                ),
+                strict=True,
+            )
         )
         links["actors"] = {(ids[a.actor], a.role.value) for a in data.actors}
     return links

@@ -4,12 +4,21 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, JsonValue, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, StringConstraints
 
-from app.api.text import Code, LongText, ShortText, Title
+from app.api.text import (
+    Code,
+    Day,
+    Input,
+    LangTag,
+    LongText,
+    RichText,
+    ShortText,
+    Title,
+    WebUrl,
+)
 from app.commitments.models import ActorRole, CommitmentKind, DuePrecision, ImplementationStatus
 
-LangTag = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
 CommitmentCode = Annotated[
     str, StringConstraints(pattern=r"^[A-Z0-9]+(-[A-Z0-9]+)*$", max_length=64)
 ]
@@ -30,8 +39,8 @@ _EXAMPLE: dict[str, JsonValue] = {
 }
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class Strict(Input):
+    """Unknown fields refused, numbers finite (`app.api.text.Input`)."""
 
 
 class ActorIn(Strict):
@@ -42,13 +51,13 @@ class ActorIn(Strict):
 class SourceIn(Strict):
     statement: Code | None = Field(default=None, description="Statement id.")
     anchor: Code | None = Field(default=None, description="Paragraph anchor in that statement.")
-    url: HttpUrl | None = None
+    url: WebUrl | None = None
 
 
 class CommitmentTextIn(Strict):
     title: Title
     summary: LongText
-    text: Annotated[str, Field(min_length=1, max_length=20000)]
+    text: RichText = Field(description="Inline HTML; sanitized to a small allowlist.")
     quote: LongText | None = Field(
         default=None, description="Verbatim span of the cited paragraph in this language."
     )
@@ -77,8 +86,8 @@ class CommitmentCreate(Strict):
     actors: list[ActorIn] = Field(min_length=1, max_length=100)
     places: list[Code] = Field(default_factory=list, max_length=100)
     terms: list[Code] = Field(default_factory=list, max_length=50)
-    made_on: date
-    due_on: date | None = None
+    made_on: Day
+    due_on: Day | None = None
     due_precision: DuePrecision | None = None
     source: SourceIn = Field(default_factory=SourceIn)
     translations: dict[LangTag, CommitmentTextIn] = Field(min_length=1, max_length=20)
@@ -98,7 +107,7 @@ class CommitmentUpdate(Strict):
     actors: list[ActorIn] | None = Field(default=None, min_length=1, max_length=100)
     places: list[Code] | None = Field(default=None, max_length=100)
     terms: list[Code] | None = Field(default=None, max_length=50)
-    due_on: date | None = None
+    due_on: Day | None = None
     due_precision: DuePrecision | None = None
     source: SourceIn | None = None
     translations: dict[LangTag, CommitmentTextIn | None] | None = Field(default=None, max_length=20)
@@ -107,7 +116,7 @@ class CommitmentUpdate(Strict):
 
 
 class EvidenceIn(Strict):
-    url: HttpUrl
+    url: WebUrl
     title: ShortText | None = None
     kind: Annotated[str, StringConstraints(pattern=r"^(document|dataset|news|media)$")] | None = (
         None
@@ -132,7 +141,7 @@ class ProgressIn(Strict):
         },
     )
 
-    reported_on: date
+    reported_on: Day
     status: ImplementationStatus | None = None
     reporter: Code | None = Field(default=None, description="Actor id or slug.")
     narrative: dict[LangTag, LongText] = Field(default_factory=dict, max_length=20)

@@ -2,19 +2,17 @@
 
 from typing import Annotated, Self
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from app.api.text import Code, LongText, ShortText
+from app.api.text import Code, HttpsUrl, Input, LangTag, LongText, Route, ShortText
 from app.navigation.models import ItemKind
 
-LangTag = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
-Route = Annotated[str, StringConstraints(pattern=r"^/[A-Za-z0-9/_.~-]*$", max_length=300)]
 MenuKey = Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]{1,32}$")]
 Labels = dict[LangTag, ShortText]
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class Strict(Input):
+    """Unknown fields refused, numbers finite (`app.api.text.Input`)."""
 
 
 class MenuCreate(Strict):
@@ -46,9 +44,11 @@ class ItemCreate(Strict):
     parent_id: Code | None = None
     position: int | None = Field(default=None, ge=0, le=10_000)
     kind: ItemKind
-    route: Route | None = None
+    route: Route | None = Field(
+        default=None, description="For `route` items: a path on the site, no `..` or `//`."
+    )
     statement: Code | None = Field(default=None, description="For `content` items: a statement id.")
-    url: HttpUrl | None = None
+    url: HttpsUrl | None = Field(default=None, description="For `external` items: https only.")
     labels: Labels = Field(min_length=1, max_length=20)
     blurbs: dict[LangTag, LongText] = Field(default_factory=dict, max_length=20)
     icon: Code | None = None
@@ -73,7 +73,7 @@ class ItemUpdate(Strict):
     )
 
     route: Route | None = None
-    url: HttpUrl | None = None
+    url: HttpsUrl | None = Field(default=None, description="For `external` items: https only.")
     statement: Code | None = None
     labels: dict[LangTag, ShortText | None] | None = Field(default=None, max_length=20)
     blurbs: dict[LangTag, LongText | None] | None = Field(default=None, max_length=20)

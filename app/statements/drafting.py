@@ -83,15 +83,23 @@ def editorial(session: Session, statement: Statement, now: datetime) -> Statemen
 def check_codes(session: Session, data: StatementCreate | StatementUpdate) -> dict[str, Any]:
     """Validated link codes (422 for unknown ones); only the fields the request gave."""
     links: dict[str, list[str]] = {}
+    at = taxonomy.item_pointers
     if data.places is not None:
-        links["places"] = taxonomy.known_place_codes(session, data.places)
+        places = data.places
+        links["places"] = taxonomy.known_place_codes(
+            session, places, pointers=at("#/places", len(places))
+        )
     if data.topics is not None:
-        taxonomy.require_known(session, Topic.slug, data.topics, parameter="topics")
-        links["topics"] = list(data.topics)
+        topics = data.topics
+        taxonomy.require_known(session, Topic.slug, topics, pointers=at("#/topics", len(topics)))
+        links["topics"] = list(topics)
     if data.terms is not None:
-        links["terms"] = taxonomy.known_term_codes(session, data.terms)
+        terms = data.terms
+        links["terms"] = taxonomy.known_term_codes(
+            session, terms, pointers=at("#/terms", len(terms))
+        )
     if data.dateline_place is not None:
-        taxonomy.known_place_codes(session, [data.dateline_place])
+        taxonomy.known_place_codes(session, [data.dateline_place], pointers=["#/dateline_place"])
     return links
 
 

@@ -1,12 +1,23 @@
 """Public shapes of statements: the list item and the full item."""
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, JsonValue, StringConstraints
+from pydantic import ConfigDict, Field, JsonValue
 
 from app.api.schemas import Localized, Schema
-from app.api.text import Code, LongText, RichText, ShortText, Slug, Title
+from app.api.text import (
+    Code,
+    Input,
+    LangTag,
+    LongText,
+    Moment,
+    Note,
+    RichText,
+    ShortText,
+    Slug,
+    Title,
+)
 from app.commitments.schemas import CommitmentRef
 from app.statements.models import StatementType
 
@@ -107,26 +118,20 @@ class StatementDetail(StatementSummary):
 # --- Editorial shapes (writes and the editorial read) -------------------------------------
 
 
-class ParagraphIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ParagraphIn(Input):
     anchor: Slug | None = Field(
         default=None, description="Kept as given; a new paragraph without one gets `p-<n>`."
     )
     text: RichText = Field(description="Inline HTML; sanitized to a small allowlist.")
 
 
-class TranslationIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class TranslationIn(Input):
     slug: Slug
     title: Title
     dateline: ShortText | None = None
     summary: LongText
     body: list[ParagraphIn] = Field(min_length=1, max_length=200)
 
-
-LangTag = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
 
 _WRITE_EXAMPLE: dict[str, JsonValue] = {
     "type": "press_release",
@@ -146,7 +151,7 @@ _WRITE_EXAMPLE: dict[str, JsonValue] = {
 }
 
 
-class StatementCreate(BaseModel):
+class StatementCreate(Input):
     """A new statement: created as a draft; publish it with the publish action."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [_WRITE_EXAMPLE]})
@@ -159,7 +164,7 @@ class StatementCreate(BaseModel):
     translations: dict[LangTag, TranslationIn] = Field(min_length=1, max_length=20)
 
 
-class StatementUpdate(BaseModel):
+class StatementUpdate(Input):
     """A partial update: fields left out stay; a translation set to null is removed."""
 
     model_config = ConfigDict(
@@ -177,16 +182,14 @@ class StatementUpdate(BaseModel):
     translations: dict[LangTag, TranslationIn | None] | None = Field(default=None, max_length=20)
 
 
-class WithdrawIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    note: LongText = Field(description="Shown to the public in place of the statement.")
+class WithdrawIn(Input):
+    note: Note = Field(description="Shown to the public in place of the statement.")
 
 
-class ScheduleIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    publish_at: AwareDatetime = Field(description="When it goes live (and its public date).")
+class ScheduleIn(Input):
+    publish_at: Moment = Field(
+        description="When it goes live (and its public date): with a time zone, 1900 to 2200."
+    )
 
 
 class EditorialTranslation(Schema):

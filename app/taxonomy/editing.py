@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.api.problems import Conflict, NotFound
-from app.api.text import LongText, ShortText
+from app.api.text import Input, LangTag, LongText, ShortText
 from app.api.translations import merge_translations
 from app.audit import service as audit
 from app.auth.service import Principal
@@ -18,13 +18,11 @@ from app.db import touch
 from app.statements import service as statements_service
 from app.taxonomy.models import Topic
 
-LangTag = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
 TopicSlug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=64)]
 
 
-class TopicCreate(BaseModel):
+class TopicCreate(Input):
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={
             "examples": [{"slug": "statelessness", "names": {"en": "Statelessness"}}]
         },
@@ -35,12 +33,11 @@ class TopicCreate(BaseModel):
     descriptions: dict[LangTag, LongText] = Field(default_factory=dict, max_length=20)
 
 
-class TopicUpdate(BaseModel):
+class TopicUpdate(Input):
     """Maps merge per language: one left out is kept, `null` removes it (a name must remain)."""
 
     model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={"examples": [{"names": {"fr": "Apatridie", "es": None}}]},
+        json_schema_extra={"examples": [{"names": {"fr": "Apatridie", "es": None}}]}
     )
 
     names: dict[LangTag, ShortText | None] | None = Field(default=None, max_length=20)

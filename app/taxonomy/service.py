@@ -1,6 +1,6 @@
 """Taxonomy queries other domains build on: subtrees, rollups and filter validation."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import BindParameter, Select, distinct, func, select
@@ -39,44 +39,68 @@ def term_subtree(codes: Iterable[str] | BindParameter[Any]) -> Select[tuple[str]
 def require_known(
     session: Session,
     column: InstrumentedAttribute[str],
-    codes: list[str],
+    codes: Sequence[str],
     *,
-    parameter: str,
+    parameter: str | None = None,
+    pointers: Sequence[str] | None = None,
 ) -> None:
-    """422 for filter values that name nothing: a typo should not look like an empty result."""
+    """422 for codes that name nothing: a typo should not look like an empty result.
+
+    A query filter names its `parameter`; codes from a request body give one JSON pointer per
+    code (`item_pointers`), so each unknown one is reported where it was written."""
     query = select(column).where(column.in_(codes))
     if column is Topic.slug:  # deleted topics name nothing any more
         query = query.where(Topic.deleted_at.is_(None))
     found = set(session.scalars(query))
-    missing = [code for code in codes if code not in found]
-    if missing:
-        raise InvalidParameters(
-            f"{len(missing)} unknown value(s) for `{parameter}`.",
-            errors=[
-                FieldError(
-                    parameter=parameter,
-                    detail=f"Unknown code; see the /v1/{_catalogue(parameter)} endpoint.",
-                )
-            ],
-        )
+    missing = [index for index, code in enumerate(codes) if code not in found]
+    if not missing:
+        return
+    detail = f"Unknown code; see the /v1/{_catalogue(column)} endpoint."
+    if pointers is None:
+        errors = [FieldError(parameter=parameter, detail=detail)]
+    else:
+        errors = [FieldError(pointer=pointers[index], detail=detail) for index in missing]
+    where = f"`{parameter}`" if pointers is None else "the body"
+    raise InvalidParameters(f"{len(missing)} unknown value(s) in {where}.", errors=errors)
 
 
-def known_place_codes(session: Session, codes: list[str]) -> list[str]:
-    """Canonical place codes for a `place` filter; 422 if one names no place."""
+def item_pointers(pointer: str, count: int) -> list[str]:
+    """JSON pointers to each item of the body list at `pointer` (`#/places` → `#/places/0`...)."""
+    return [f"{pointer}/{index}" for index in range(count)]
+
+
+def known_place_codes(
+    session: Session,
+    codes: Sequence[str],
+    *,
+    parameter: str = "place",
+    pointers: Sequence[str] | None = None,
+) -> list[str]:
+    """Canonical place codes; 422 (at the query `parameter` or the body `pointers`) if one
+    names no place."""
     canonical = [canonical_place_code(code) for code in codes]
-    require_known(session, Place.code, canonical, parameter="place")
+    require_known(session, Place.code, canonical, parameter=parameter, pointers=pointers)
     return canonical
 
 
-def known_term_codes(session: Session, codes: list[str]) -> list[str]:
-    """Canonical term codes for a `term` filter; 422 if one names no term."""
+def known_term_codes(
+    session: Session,
+    codes: Sequence[str],
+    *,
+    parameter: str = "term",
+    pointers: Sequence[str] | None = None,
+) -> list[str]:
+    """Canonical term codes; 422 (at the query `parameter` or the body `pointers`) if one
+    names no term."""
     canonical = [code.lower() for code in codes]
-    require_known(session, FrameworkTerm.code, canonical, parameter="term")
+    require_known(session, FrameworkTerm.code, canonical, parameter=parameter, pointers=pointers)
     return canonical
 
 
-def _catalogue(parameter: str) -> str:
-    return {"place": "places", "topic": "topics", "term": "frameworks"}.get(parameter, parameter)
+def _catalogue(column: InstrumentedAttribute[str]) -> str:
+    if column is Place.code:
+        return "places"
+    return "topics" if column is Topic.slug else "frameworks"
 
 
 def canonical_place_code(code: str) -> str:

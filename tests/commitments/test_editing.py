@@ -95,7 +95,7 @@ def test_unknown_actor_and_duplicate_code(client: TestClient, editor: dict[str, 
     unknown = new_commitment(client, actors=[{"actor": "nobody", "role": "lead"}])
     response = client.post("/v1/commitments", json=unknown, headers=editor)
     assert response.status_code == 422
-    assert response.json()["errors"][0]["pointer"] == "#/actors"
+    assert response.json()["errors"][0]["pointer"] == "#/actors/0/actor"
     create(client, editor)
     again = client.post("/v1/commitments", json=new_commitment(client), headers=editor)
     assert again.status_code == 409
