@@ -16,6 +16,7 @@ class AuditEntry(Base):
     key_id: Mapped[str] = mapped_column(String(32), index=True)
     action: Mapped[str] = mapped_column(String(32))
     resource_type: Mapped[str] = mapped_column(String(32))
-    resource_id: Mapped[str] = mapped_column(String(32), index=True)
+    # Ids (32) and topic slugs (64).
+    resource_id: Mapped[str] = mapped_column(String(64), index=True)
     at: Mapped[datetime]
     details: Mapped[dict[str, Any]]

@@ -105,3 +105,15 @@ def test_delete_refused_while_in_use_then_soft(client: TestClient, editor: dict[
     assert deleted.status_code == 204
     assert client.get("/v1/topics/unused").status_code == 404
     assert client.get("/v1/statements?topic=unused").status_code == 422
+
+
+def test_a_topic_may_use_its_whole_slug_length(client: TestClient, editor: dict[str, str]) -> None:
+    """The audit row names the topic by its slug, up to 64 characters (a 500 on PostgreSQL when
+    the audit column was shorter: found by schemathesis)."""
+    slug = "central-american-diaspora-networks-cut-remittance-costs-by-half"
+    assert len(slug) > 32
+    created = client.post(
+        "/v1/topics", json={"slug": slug, "names": {"en": "Remittances"}}, headers=editor
+    )
+    assert created.status_code == 201, created.text
+    assert client.get(f"/v1/topics/{slug}").json()["slug"] == slug
