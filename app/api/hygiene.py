@@ -70,17 +70,13 @@ def _query(scope: Scope) -> tuple[FieldError | None, bytes | None]:
     for name, value in pairs:
         if not text_is_clean(name):
             # Never echo a name that breaks the rule.
-            return FieldError(detail="A query parameter name has " + _lower(CONTROL_DETAIL)), None
+            return FieldError(detail="A query parameter name breaks the same rule."), None
         if not text_is_clean(value):
             return FieldError(parameter=name, detail=CONTROL_DETAIL), None
     normalized = [(_nfc(name), _nfc(value)) for name, value in pairs]
     if normalized == pairs:
         return None, None
     return None, urlencode(normalized).encode("ascii")
-
-
-def _lower(sentence: str) -> str:
-    return sentence[0].lower() + sentence[1:]
 
 
 class HygieneMiddleware:
@@ -133,7 +129,8 @@ class HygieneMiddleware:
             status=kind.status,
             title=kind.title,
             slug=kind.slug,
-            detail=f"A {where} value breaks the text rule; see `errors`.",
+            detail=f"Text in the {where} may not hold control characters (NUL included) or lone "
+            "surrogates; see `errors`.",
             errors=[error],
         )
         await response(scope, receive, send)
