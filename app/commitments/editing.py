@@ -93,7 +93,7 @@ def create(
         made_on=data.made_on,
         due_on=data.due_on,
         due_precision=data.due_precision,
-        source_statement_id=data.source.statement,
+        source_statement_id=data.source.statement_id,
         source_anchor=data.source.anchor,
         source_url=str(data.source.url) if data.source.url else None,
         implementation_status=ImplementationStatus.ANNOUNCED,
@@ -124,11 +124,11 @@ def update(
     given = data.model_fields_set
     if "source" in given or "translations" in given:
         source = data.source or SourceIn(
-            statement=commitment.source_statement_id, anchor=commitment.source_anchor
+            statement_id=commitment.source_statement_id, anchor=commitment.source_anchor
         )
         drafting.check_source(session, source, dict(data.translations or {}))
     if data.source is not None:
-        commitment.source_statement_id = data.source.statement
+        commitment.source_statement_id = data.source.statement_id
         commitment.source_anchor = data.source.anchor
         commitment.source_url = str(data.source.url) if data.source.url else None
     if "due_on" in given:
