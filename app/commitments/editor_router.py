@@ -223,7 +223,9 @@ async def report_progress(
         media_type="application/json",
         headers={
             "ETag": version_etag(commitment.id, commitment.version),
-            "Location": f"/v1/commitments/{commitment.id}",
+            # An update lives in its commitment: this is the one the ETag describes, as its
+            # creator can read it whatever its state (the public item is a 404 for a draft).
+            "Location": f"/v1/commitments/{commitment.id}/editorial",
             "Cache-Control": "no-store",
         },
     )
