@@ -120,6 +120,25 @@ def refuse_orphaned_citations(
         )
 
 
+def refuse_citing_commitments(session: Session, statement_id: str) -> None:
+    """A 409 naming every commitment (not deleted, in any state) whose source is the
+    statement: deleting it would leave them citing nothing."""
+    citing = session.execute(
+        select(Commitment.code, Commitment.id)
+        .where(
+            Commitment.source_statement_id == statement_id,
+            Commitment.deleted_at.is_(None),
+        )
+        .order_by(Commitment.code)
+    ).all()
+    if citing:
+        named = ", ".join(f"{code} ({cid})" for code, cid in citing)
+        raise Conflict(
+            f"Commitments cite this statement as their source: {named}. Change their source "
+            "(or delete them) first."
+        )
+
+
 def links(session: Session, data: CommitmentCreate | CommitmentUpdate) -> dict[str, Any]:
     links: dict[str, Any] = {}
     at = taxonomy.item_pointers

@@ -99,7 +99,8 @@ async def update_commitment(
     commitment_id: CommitmentId,
     body: CommitmentUpdate,
 ) -> Response:
-    """Change some fields (never the status: report progress for that); needs `If-Match`."""
+    """Change some fields (never the status: report progress for that); needs `If-Match`. A
+    published commitment's source must stay a public statement (else 409)."""
     commitment = _locked(session, request, commitment_id)
     editing.update(session, commitment, body, principal=editor, now=request.app.state.clock())
     return _response(session, commitment)
