@@ -103,7 +103,9 @@ class Indicator(Schema):
     current: float | None
 
 
+# What a body may send (a whole number or up to two decimals) and what is served (two, always).
 AMOUNT_PATTERN = r"^(0|[1-9][0-9]{0,15})(\.[0-9]{1,2})?$"
+_SERVED_AMOUNT_PATTERN = r"^(0|[1-9][0-9]{0,15})\.[0-9]{2}$"
 
 Amount = Annotated[
     Decimal,
@@ -111,7 +113,7 @@ Amount = Annotated[
     WithJsonSchema(
         {
             "type": "string",
-            "pattern": AMOUNT_PATTERN,
+            "pattern": _SERVED_AMOUNT_PATTERN,
             "description": "Decimal string with two decimals, e.g. `1500000.00` (never a JSON "
             "number, which most clients read as a binary float).",
         }

@@ -109,7 +109,7 @@ class IndicatorIn(Strict):
 
 
 class ResourcesIn(Strict):
-    """As the public `resources`: the amount a decimal string (see `Amount`)."""
+    """As the public `resources`: the amount is a decimal string, not a JSON number."""
 
     amount: AmountIn
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
