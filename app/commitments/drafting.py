@@ -26,7 +26,9 @@ from app.commitments.write_schemas import (
     CommitmentTextIn,
     CommitmentUpdate,
     EditorialActor,
+    EditorialIndicator,
     EditorialSource,
+    EditorialText,
     SourceIn,
 )
 from app.statements import service as statements_service
@@ -250,7 +252,7 @@ def editorial(session: Session, commitment: Commitment) -> CommitmentEditorial:
         id=commitment.id,
         code=commitment.code,
         version=commitment.version,
-        publication_status=commitment.publication_status.value,
+        publication_status=commitment.publication_status,
         published_at=commitment.published_at,
         deleted_at=commitment.deleted_at,
         implementation_status=commitment.implementation_status,
@@ -267,10 +269,10 @@ def editorial(session: Session, commitment: Commitment) -> CommitmentEditorial:
             url=commitment.source_url,
         ),
         translations={
-            t.lang: {"title": t.title, "summary": t.summary, "text": t.text, "quote": t.quote}
+            t.lang: EditorialText(title=t.title, summary=t.summary, text=t.text, quote=t.quote)
             for t in texts
         },
-        indicators=commitment.indicators,
+        indicators=[EditorialIndicator.model_validate(i) for i in commitment.indicators],
         resources=(
             Resources(amount=commitment.resources_amount, currency=commitment.resources_currency)
             if commitment.resources_amount is not None and commitment.resources_currency

@@ -28,6 +28,7 @@ from app.api.text import (
 )
 from app.commitments.models import ActorRole, CommitmentKind, DuePrecision, ImplementationStatus
 from app.commitments.schemas import AMOUNT_PATTERN, Resources
+from app.publication import PublicationStatus
 
 CommitmentCode = Annotated[
     str, StringConstraints(pattern=r"^[A-Z0-9]+(-[A-Z0-9]+)*$", max_length=64)
@@ -206,6 +207,25 @@ class EditorialSource(BaseModel):
     url: str | None
 
 
+class EditorialText(BaseModel):
+    """One language of a commitment, as `CommitmentTextIn` takes it back."""
+
+    title: str
+    summary: str
+    text: str
+    quote: str | None
+
+
+class EditorialIndicator(BaseModel):
+    """An indicator with its name in every language, as `IndicatorIn` takes it back."""
+
+    names: dict[str, str]
+    unit: str | None = None
+    baseline: float | None = None
+    target: float | None = None
+    current: float | None = None
+
+
 class CommitmentEditorial(BaseModel):
     """A commitment as editors see it, all languages at once; its ETag is what `If-Match` takes.
     Fields keep their public names and formats; `actors`, `source`, `translations`,
@@ -238,7 +258,7 @@ class CommitmentEditorial(BaseModel):
     id: str
     code: str
     version: int
-    publication_status: str
+    publication_status: PublicationStatus
     published_at: datetime | None
     deleted_at: datetime | None
     implementation_status: ImplementationStatus
@@ -250,8 +270,8 @@ class CommitmentEditorial(BaseModel):
     places: list[str]
     terms: list[str]
     source: EditorialSource
-    translations: dict[str, dict[str, str | None]]
-    indicators: list[dict[str, Any]]
+    translations: dict[str, EditorialText]
+    indicators: list[EditorialIndicator]
     resources: Resources | None
     updated_at: datetime
 

@@ -55,8 +55,10 @@ def test_editorial_fields_carry_the_public_names_and_formats(
 
 
 def test_what_an_editor_reads_can_be_sent_back(client: TestClient, editor: dict[str, str]) -> None:
-    created = create(client, editor)
+    indicator = {"names": {"en": "Officials trained"}, "unit": "people", "target": 200}
+    created = create(client, editor, indicators=[indicator])
     read = client.get(f"/v1/commitments/{created.json()['id']}/editorial", headers=editor)
+    assert read.json()["indicators"] == [{**indicator, "baseline": None, "current": None}]
     body = {name: read.json()[name] for name in SENT_BACK}
     body["resources"]["amount"] = "2000000.50"
     patched = client.patch(
