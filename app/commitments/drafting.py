@@ -10,18 +10,25 @@ from sqlalchemy.orm import Session
 from app.actors import service as actors_service
 from app.api.problems import Conflict, FieldError, InvalidParameters
 from app.commitments.models import (
+    ActorRole,
     Commitment,
+    CommitmentKind,
     CommitmentTranslation,
     commitment_actors,
     commitment_kinds,
     commitment_places,
     commitment_terms,
 )
+from app.commitments.schemas import Resources
 from app.commitments.write_schemas import (
     CommitmentCreate,
     CommitmentEditorial,
     CommitmentTextIn,
     CommitmentUpdate,
+    EditorialActor,
+    EditorialIndicator,
+    EditorialSource,
+    EditorialText,
     SourceIn,
 )
 from app.statements import service as statements_service
@@ -35,13 +42,13 @@ def invalid(pointer: str, detail: str) -> InvalidParameters:
 def check_source(
     session: Session, source: SourceIn, translations: dict[str, CommitmentTextIn | None]
 ) -> None:
-    if source.statement is None:
+    if source.statement_id is None:
         if source.anchor is not None:
             raise invalid("#/source/anchor", "An anchor needs the statement it belongs to.")
         return
-    paragraphs = statements_service.paragraphs(session, source.statement)
+    paragraphs = statements_service.paragraphs(session, source.statement_id)
     if paragraphs is None:
-        raise invalid("#/source/statement", "No statement has this id.")
+        raise invalid("#/source/statement_id", "No statement has this id.")
     if source.anchor is None:
         return
     by_lang = {lang: body.get(source.anchor) for lang, body in paragraphs.items()}
@@ -115,6 +122,25 @@ def refuse_orphaned_citations(
         )
 
 
+def refuse_citing_commitments(session: Session, statement_id: str) -> None:
+    """A 409 naming every commitment (not deleted, in any state) whose source is the
+    statement: deleting it would leave them citing nothing."""
+    citing = session.execute(
+        select(Commitment.code, Commitment.id)
+        .where(
+            Commitment.source_statement_id == statement_id,
+            Commitment.deleted_at.is_(None),
+        )
+        .order_by(Commitment.code)
+    ).all()
+    if citing:
+        named = ", ".join(f"{code} ({cid})" for code, cid in citing)
+        raise Conflict(
+            f"Commitments cite this statement as their source: {named}. Change their source "
+            "(or delete them) first."
+        )
+
+
 def links(session: Session, data: CommitmentCreate | CommitmentUpdate) -> dict[str, Any]:
     links: dict[str, Any] = {}
     at = taxonomy.item_pointers
@@ -131,17 +157,17 @@ def links(session: Session, data: CommitmentCreate | CommitmentUpdate) -> dict[s
     if data.kinds is not None:
         links["kinds"] = [k.value for k in data.kinds]
     if data.actors is not None:
-        keys = [a.actor for a in data.actors]
+        keys = [a.id for a in data.actors]
         ids = dict(
             zip(
                 keys,
                 actors_service.resolve_keys(
-                    session, keys, pointer=[f"#/actors/{i}/actor" for i in range(len(keys))]
+                    session, keys, pointer=[f"#/actors/{i}/id" for i in range(len(keys))]
                 ),
                 strict=True,
             )
         )
-        links["actors"] = {(ids[a.actor], a.role.value) for a in data.actors}
+        links["actors"] = {(ids[a.id], a.role.value) for a in data.actors}
     return links
 
 
@@ -226,29 +252,29 @@ def editorial(session: Session, commitment: Commitment) -> CommitmentEditorial:
         id=commitment.id,
         code=commitment.code,
         version=commitment.version,
-        publication_status=commitment.publication_status.value,
+        publication_status=commitment.publication_status,
         published_at=commitment.published_at,
         deleted_at=commitment.deleted_at,
         implementation_status=commitment.implementation_status,
         made_on=commitment.made_on,
         due_on=commitment.due_on,
         due_precision=commitment.due_precision,
-        kinds=codes(commitment_kinds, "kind"),
-        actors=sorted(({"actor": a, "role": str(r)} for a, r in actors), key=lambda x: x["actor"]),
+        kinds=[CommitmentKind(kind) for kind in codes(commitment_kinds, "kind")],
+        actors=[EditorialActor(id=a, role=ActorRole(r)) for a, r in sorted(actors)],
         places=codes(commitment_places, "place_code"),
         terms=codes(commitment_terms, "term_code"),
-        source={
-            "statement": commitment.source_statement_id,
-            "anchor": commitment.source_anchor,
-            "url": commitment.source_url,
-        },
+        source=EditorialSource(
+            statement_id=commitment.source_statement_id,
+            anchor=commitment.source_anchor,
+            url=commitment.source_url,
+        ),
         translations={
-            t.lang: {"title": t.title, "summary": t.summary, "text": t.text, "quote": t.quote}
+            t.lang: EditorialText(title=t.title, summary=t.summary, text=t.text, quote=t.quote)
             for t in texts
         },
-        indicators=commitment.indicators,
+        indicators=[EditorialIndicator.model_validate(i) for i in commitment.indicators],
         resources=(
-            {"amount": str(commitment.resources_amount), "currency": commitment.resources_currency}
+            Resources(amount=commitment.resources_amount, currency=commitment.resources_currency)
             if commitment.resources_amount is not None and commitment.resources_currency
             else None
         ),

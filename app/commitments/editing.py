@@ -93,7 +93,7 @@ def create(
         made_on=data.made_on,
         due_on=data.due_on,
         due_precision=data.due_precision,
-        source_statement_id=data.source.statement,
+        source_statement_id=data.source.statement_id,
         source_anchor=data.source.anchor,
         source_url=str(data.source.url) if data.source.url else None,
         implementation_status=ImplementationStatus.ANNOUNCED,
@@ -124,13 +124,14 @@ def update(
     given = data.model_fields_set
     if "source" in given or "translations" in given:
         source = data.source or SourceIn(
-            statement=commitment.source_statement_id, anchor=commitment.source_anchor
+            statement_id=commitment.source_statement_id, anchor=commitment.source_anchor
         )
         drafting.check_source(session, source, dict(data.translations or {}))
     if data.source is not None:
-        commitment.source_statement_id = data.source.statement
+        commitment.source_statement_id = data.source.statement_id
         commitment.source_anchor = data.source.anchor
         commitment.source_url = str(data.source.url) if data.source.url else None
+        _require_public_source_while_published(session, commitment, now)
     if "due_on" in given:
         drafting.check_dates(commitment.made_on, data.due_on)
     for name in ("due_on", "due_precision"):
@@ -163,6 +164,16 @@ def _require_public_source(session: Session, commitment: Commitment, goes_live: 
             "withdrawn or deleted). Publish the statement first, or schedule the commitment "
             "for no earlier than the statement."
         )
+
+
+def _require_public_source_while_published(
+    session: Session, commitment: Commitment, now: datetime
+) -> None:
+    """A published commitment (live or scheduled) keeps a source that is public by its go-live:
+    the rule publishing applies, so a PATCH cannot point it at a hidden statement."""
+    if commitment.publication_status is PublicationStatus.PUBLISHED:
+        goes_live = commitment.published_at or now
+        _require_public_source(session, commitment, max(goes_live, now))
 
 
 def set_published(

@@ -99,7 +99,8 @@ async def update_commitment(
     commitment_id: CommitmentId,
     body: CommitmentUpdate,
 ) -> Response:
-    """Change some fields (never the status: report progress for that); needs `If-Match`."""
+    """Change some fields (never the status: report progress for that); needs `If-Match`. A
+    published commitment's source must stay a public statement (else 409)."""
     commitment = _locked(session, request, commitment_id)
     editing.update(session, commitment, body, principal=editor, now=request.app.state.clock())
     return _response(session, commitment)
@@ -223,7 +224,9 @@ async def report_progress(
         media_type="application/json",
         headers={
             "ETag": version_etag(commitment.id, commitment.version),
-            "Location": f"/v1/commitments/{commitment.id}",
+            # An update lives in its commitment: this is the one the ETag describes, as its
+            # creator can read it whatever its state (the public item is a 404 for a draft).
+            "Location": f"/v1/commitments/{commitment.id}/editorial",
             "Cache-Control": "no-store",
         },
     )

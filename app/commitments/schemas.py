@@ -2,9 +2,9 @@
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field, JsonValue
+from pydantic import ConfigDict, Field, JsonValue, PlainSerializer, WithJsonSchema
 
 from app.actors.schemas import ActorRef
 from app.api.schemas import Localized, Schema
@@ -103,8 +103,28 @@ class Indicator(Schema):
     current: float | None
 
 
+# What a body may send (a whole number or up to two decimals) and what is served (two, always).
+AMOUNT_PATTERN = r"^(0|[1-9][0-9]{0,15})(\.[0-9]{1,2})?$"
+_SERVED_AMOUNT_PATTERN = r"^(0|[1-9][0-9]{0,15})\.[0-9]{2}$"
+
+Amount = Annotated[
+    Decimal,
+    PlainSerializer(lambda value: f"{value:.2f}", return_type=str),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": _SERVED_AMOUNT_PATTERN,
+            "description": "Decimal string with two decimals, e.g. `1500000.00` (never a JSON "
+            "number, which most clients read as a binary float).",
+        }
+    ),
+]
+
+
 class Resources(Schema):
-    amount: Decimal
+    """Money pledged. Editors send and read the same shape."""
+
+    amount: Amount
     currency: str = Field(description="ISO 4217 code.")
 
 

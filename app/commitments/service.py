@@ -24,6 +24,7 @@ from app.api.pagination import (
 from app.api.problems import FieldError, InvalidParameters, NotFound
 from app.api.schemas import LanguageFallback, localize
 from app.commitments import queries
+from app.commitments.drafting import refuse_citing_commitments as refuse_citing_commitments
 from app.commitments.drafting import refuse_orphaned_citations as refuse_orphaned_citations
 from app.commitments.lifecycle import HealthCutoffs, reporting_health
 from app.commitments.models import (

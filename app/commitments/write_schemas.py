@@ -1,10 +1,19 @@
 """Shapes editors send to create and change commitments and to report progress."""
 
-from datetime import date
+import re
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue, StringConstraints
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    JsonValue,
+    StringConstraints,
+    WithJsonSchema,
+)
 
 from app.api.text import (
     Code,
@@ -18,6 +27,8 @@ from app.api.text import (
     WebUrl,
 )
 from app.commitments.models import ActorRole, CommitmentKind, DuePrecision, ImplementationStatus
+from app.commitments.schemas import AMOUNT_PATTERN, Resources
+from app.publication import PublicationStatus
 
 CommitmentCode = Annotated[
     str, StringConstraints(pattern=r"^[A-Z0-9]+(-[A-Z0-9]+)*$", max_length=64)
@@ -26,17 +37,40 @@ CommitmentCode = Annotated[
 _EXAMPLE: dict[str, JsonValue] = {
     "code": "LAD-2026-IOM-10",
     "kinds": ["technical"],
-    "actors": [{"actor": "iom", "role": "lead"}],
+    "actors": [{"id": "iom", "role": "lead"}],
     "places": ["HND"],
     "terms": ["gcm:21"],
     "made_on": "2026-11-20",
     "due_on": "2027-12-31",
     "due_precision": "year",
-    "source": {"statement": "stm_0b1q3v8c2kx7d9m4p6r8t0w2y4", "anchor": "support"},
+    "source": {"statement_id": "stm_0b1q3v8c2kx7d9m4p6r8t0w2y4", "anchor": "support"},
     "translations": {
         "en": {"title": "Reintegration support", "summary": "S.", "text": "T.", "quote": "..."}
     },
+    "resources": {"amount": "1500000.00", "currency": "USD"},
 }
+
+
+def _decimal_string(value: object) -> object:
+    """Amounts travel as decimal strings both ways: a JSON number (a binary float to most
+    clients) is refused rather than rounded."""
+    if not isinstance(value, str) or re.fullmatch(AMOUNT_PATTERN, value) is None:
+        raise ValueError("an amount is a decimal string with at most two decimals, e.g. 1500000.00")
+    return value
+
+
+AmountIn = Annotated[
+    Decimal,
+    BeforeValidator(_decimal_string),
+    Field(ge=0, max_digits=18, decimal_places=2),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": AMOUNT_PATTERN,
+            "description": "Decimal string, at most two decimals, e.g. `1500000.00`.",
+        }
+    ),
+]
 
 
 class Strict(Input):
@@ -44,12 +78,16 @@ class Strict(Input):
 
 
 class ActorIn(Strict):
-    actor: Code = Field(description="Actor id or slug.")
+    """An actor and its role, named as in the public `actors[]` (`id`, `role`)."""
+
+    id: Code = Field(description="Actor id (its slug is taken too).")
     role: ActorRole
 
 
 class SourceIn(Strict):
-    statement: Code | None = Field(default=None, description="Statement id.")
+    """The public `source` without its `quote` (quotes are per language, in `translations`)."""
+
+    statement_id: Code | None = Field(default=None, description="Statement id.")
     anchor: Code | None = Field(default=None, description="Paragraph anchor in that statement.")
     url: WebUrl | None = None
 
@@ -72,7 +110,9 @@ class IndicatorIn(Strict):
 
 
 class ResourcesIn(Strict):
-    amount: Decimal = Field(ge=0, max_digits=18, decimal_places=2)
+    """As the public `resources`: the amount is a decimal string, not a JSON number."""
+
+    amount: AmountIn
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 
 
@@ -152,30 +192,88 @@ def evidence_json(items: list[EvidenceIn]) -> list[dict[str, Any]]:
     return [{"url": str(e.url), "title": e.title, "kind": e.kind} for e in items]
 
 
-class CommitmentEditorial(BaseModel):
-    """A commitment as editors see it, all languages at once; its ETag is what `If-Match` takes."""
+class EditorialActor(BaseModel):
+    """The public `actors[]` member's `id` and `role`: what `ActorIn` takes back."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{**_EXAMPLE, "id": "cmt_x"}]})
+    id: str
+    role: ActorRole
+
+
+class EditorialSource(BaseModel):
+    """The public `source` less its per-language `quote` (in `translations`)."""
+
+    statement_id: str | None
+    anchor: str | None
+    url: str | None
+
+
+class EditorialText(BaseModel):
+    """One language of a commitment, as `CommitmentTextIn` takes it back."""
+
+    title: str
+    summary: str
+    text: str
+    quote: str | None
+
+
+class EditorialIndicator(BaseModel):
+    """An indicator with its name in every language, as `IndicatorIn` takes it back."""
+
+    names: dict[str, str]
+    unit: str | None = None
+    baseline: float | None = None
+    target: float | None = None
+    current: float | None = None
+
+
+class CommitmentEditorial(BaseModel):
+    """A commitment as editors see it, all languages at once; its ETag is what `If-Match` takes.
+    Fields keep their public names and formats; `actors`, `source`, `translations`,
+    `indicators` and `resources` can be sent back as they are read."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    **_EXAMPLE,
+                    "id": "cmt_0f3k9x2m7q4v8c1n6r5t0w3y8z",
+                    "version": 3,
+                    "publication_status": "draft",
+                    "published_at": None,
+                    "deleted_at": None,
+                    "implementation_status": "announced",
+                    "actors": [{"id": "act_2k8v0c3n6q1x9m4r7t2w5y8z0b", "role": "lead"}],
+                    "source": {
+                        "statement_id": "stm_0b1q3v8c2kx7d9m4p6r8t0w2y4",
+                        "anchor": "support",
+                        "url": None,
+                    },
+                    "indicators": [],
+                    "updated_at": "2026-11-20T10:00:00Z",
+                }
+            ]
+        }
+    )
 
     id: str
     code: str
     version: int
-    publication_status: str
-    published_at: Any
-    deleted_at: Any
+    publication_status: PublicationStatus
+    published_at: datetime | None
+    deleted_at: datetime | None
     implementation_status: ImplementationStatus
     made_on: date
     due_on: date | None
     due_precision: DuePrecision | None
-    kinds: list[str]
-    actors: list[dict[str, str]]
+    kinds: list[CommitmentKind]
+    actors: list[EditorialActor]
     places: list[str]
     terms: list[str]
-    source: dict[str, str | None]
-    translations: dict[str, dict[str, str | None]]
-    indicators: list[dict[str, Any]]
-    resources: dict[str, str] | None
-    updated_at: Any
+    source: EditorialSource
+    translations: dict[str, EditorialText]
+    indicators: list[EditorialIndicator]
+    resources: Resources | None
+    updated_at: datetime
 
 
 class ProgressRecorded(BaseModel):

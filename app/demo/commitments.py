@@ -126,7 +126,7 @@ def _sync_links(session: Session, commitment_id: str, entry: dict[str, Any]) -> 
             rows = [{"commitment_id": commitment_id, column: value} for value in wanted]
             session.execute(insert(table), rows)
             changed = True
-    wanted_actors = {(actor_id_for(a["actor"]), a["role"]) for a in entry["actors"]}
+    wanted_actors = {(actor_id_for(a["id"]), a["role"]) for a in entry["actors"]}
     current_actors = {
         (row.actor_id, str(row.role))
         for row in session.execute(
@@ -158,7 +158,7 @@ def _core(entry: dict[str, Any]) -> dict[str, Any]:
         "due_precision": entry.get("due_precision"),
         "event_id": stable_id(EVENT_ID_PREFIX, entry["event"]) if entry.get("event") else None,
         "source_statement_id": (
-            statement_id_for(source["statement"]) if source.get("statement") else None
+            statement_id_for(source["statement_id"]) if source.get("statement_id") else None
         ),
         "source_anchor": source.get("anchor"),
         "source_url": source.get("url"),

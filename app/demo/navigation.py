@@ -38,7 +38,8 @@ def _flatten(
             "kind": kind,
             "route": entry.get("route"),
             "target_type": "statement" if kind is ItemKind.CONTENT else None,
-            "target_id": statement_id_for(entry["statement"]) if entry.get("statement") else None,
+            # The demo names the statement by its slug where the API takes its id.
+            "target_id": statement_id_for(entry["target"]["id"]) if entry.get("target") else None,
             "url": entry.get("url"),
             "visible": entry.get("visible", True),
             "icon": entry.get("icon"),

@@ -68,7 +68,7 @@ def _check_statement(session: Session, statement_id: str | None) -> None:
     if statement_id is not None and statements_service.paragraphs(session, statement_id) is None:
         raise InvalidParameters(
             "Unknown statement.",
-            errors=[FieldError(pointer="#/statement", detail="No statement has this id.")],
+            errors=[FieldError(pointer="#/target/id", detail="No statement has this id.")],
         )
 
 
@@ -85,7 +85,8 @@ def create_menu(session: Session, data: MenuCreate, *, principal: Principal, now
 def create_item(
     session: Session, menu: Menu, data: ItemCreate, *, principal: Principal, now: datetime
 ) -> NavigationItem:
-    _check_statement(session, data.statement)
+    statement_id = data.target.id if data.target else None
+    _check_statement(session, statement_id)
     item = tree.add_item(
         session,
         menu_key=menu.key,
@@ -94,7 +95,7 @@ def create_item(
         kind=data.kind,
         route=data.route,
         target_type="statement" if data.kind is ItemKind.CONTENT else None,
-        target_id=data.statement,
+        target_id=statement_id,
         url=str(data.url) if data.url else None,
         labels=dict(data.labels),
         blurbs=dict(data.blurbs),
@@ -115,16 +116,16 @@ def update_item(
     now: datetime,
 ) -> NavigationItem:
     given = data.model_fields_set
-    fields = {"route": ItemKind.ROUTE, "url": ItemKind.EXTERNAL, "statement": ItemKind.CONTENT}
+    fields = {"route": ItemKind.ROUTE, "url": ItemKind.EXTERNAL, "target": ItemKind.CONTENT}
     for field, kind in fields.items():
         if field in given and item.kind is not kind:
             raise InvalidParameters(
                 f"`{field}` does not apply to a {item.kind.value} item.",
                 errors=[FieldError(pointer=f"#/{field}", detail="Not for this kind of item.")],
             )
-    if "statement" in given:
-        _check_statement(session, data.statement)
-        item.target_id = data.statement
+    if "target" in given:
+        item.target_id = data.target.id if data.target else None
+        _check_statement(session, item.target_id)
     if "route" in given:
         item.route = data.route
     if "url" in given:

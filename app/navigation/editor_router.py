@@ -106,7 +106,9 @@ async def create_item(
     def create() -> Response:
         now = request.app.state.clock()
         item = editing.create_item(session, target, body, principal=editor, now=now)
-        return _item_response(item, 201)
+        response = _item_response(item, 201)
+        response.headers["Location"] = f"/v1/navigation/{target.key}/items/{item.id}"
+        return response
 
     return await idempotent(request, session, editor.key_id, create)
 

@@ -1,11 +1,12 @@
 """Shapes editors send to build menus."""
 
-from typing import Annotated, Self
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from app.api.text import Code, HttpsUrl, Input, LangTag, LongText, Route, ShortText
 from app.navigation.models import ItemKind
+from app.navigation.schemas import Target
 
 MenuKey = Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]{1,32}$")]
 Labels = dict[LangTag, ShortText]
@@ -23,6 +24,13 @@ class MenuCreate(Strict):
 
     key: MenuKey
     names: Labels = Field(min_length=1, max_length=20)
+
+
+class TargetIn(Strict):
+    """As the public `target`: the API resource a `content` item links to."""
+
+    type: Literal["statement"]
+    id: Code = Field(description="The statement's id.")
 
 
 class ItemCreate(Strict):
@@ -47,7 +55,9 @@ class ItemCreate(Strict):
     route: Route | None = Field(
         default=None, description="For `route` items: a path on the site, no `..` or `//`."
     )
-    statement: Code | None = Field(default=None, description="For `content` items: a statement id.")
+    target: TargetIn | None = Field(
+        default=None, description="For `content` items: the statement linked."
+    )
     url: HttpsUrl | None = Field(default=None, description="For `external` items: https only.")
     labels: Labels = Field(min_length=1, max_length=20)
     blurbs: dict[LangTag, LongText] = Field(default_factory=dict, max_length=20)
@@ -56,7 +66,7 @@ class ItemCreate(Strict):
 
     @model_validator(mode="after")
     def _target_matches_kind(self) -> Self:
-        needs = {ItemKind.ROUTE: "route", ItemKind.CONTENT: "statement", ItemKind.EXTERNAL: "url"}
+        needs = {ItemKind.ROUTE: "route", ItemKind.CONTENT: "target", ItemKind.EXTERNAL: "url"}
         for kind, field in needs.items():
             given = getattr(self, field) is not None
             if given != (self.kind is kind):
@@ -74,7 +84,7 @@ class ItemUpdate(Strict):
 
     route: Route | None = None
     url: HttpsUrl | None = Field(default=None, description="For `external` items: https only.")
-    statement: Code | None = None
+    target: TargetIn | None = Field(default=None, description="For `content` items.")
     labels: dict[LangTag, ShortText | None] | None = Field(default=None, max_length=20)
     blurbs: dict[LangTag, LongText | None] | None = Field(default=None, max_length=20)
     icon: Code | None = None
@@ -101,9 +111,30 @@ class ChildrenOrder(Strict):
 
 
 class ItemEditorial(BaseModel):
+    """A menu item as editors see it: the public item's `id`, `kind`, `icon` and `target`, its
+    labels and blurbs in every language, and what editors set (`route`, `url`, placement)."""
+
     model_config = ConfigDict(
         from_attributes=True,
-        json_schema_extra={"examples": [{"id": "nav_x", "menu_key": "main", "kind": "route"}]},
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "nav_01j0c3d2e8f7g6h5j4k3m2n1p0",
+                    "menu_key": "main",
+                    "parent_id": None,
+                    "position": 0,
+                    "kind": "content",
+                    "route": None,
+                    "target": {"type": "statement", "id": "stm_0b1q3v8c2kx7d9m4p6r8t0w2y4"},
+                    "url": None,
+                    "labels": {"en": "The Los Angeles Declaration"},
+                    "blurbs": {},
+                    "icon": None,
+                    "visible": True,
+                    "version": 1,
+                }
+            ]
+        },
     )
 
     id: str
@@ -112,14 +143,27 @@ class ItemEditorial(BaseModel):
     position: int
     kind: ItemKind
     route: str | None
-    target_type: str | None
-    target_id: str | None
+    target: Target | None
     url: str | None
     labels: dict[str, str]
     blurbs: dict[str, str]
     icon: str | None
     visible: bool
     version: int
+
+    @model_validator(mode="before")
+    @classmethod
+    def _target_from_columns(cls, data: Any) -> Any:
+        """The stored `target_type`/`target_id` pair, shown as the public `target`."""
+        if isinstance(data, dict) or not hasattr(data, "target_id"):
+            return data
+        fields = {name: getattr(data, name) for name in cls.model_fields if name != "target"}
+        target = (
+            {"type": data.target_type or "statement", "id": data.target_id}
+            if data.target_id
+            else None
+        )
+        return {**fields, "target": target}
 
 
 class MenuEditorial(BaseModel):

@@ -215,7 +215,9 @@ def withdraw(
 
 
 def remove(session: Session, statement: Statement, *, principal: Principal, now: datetime) -> None:
-    """Soft delete: the row stays, so partners get a tombstone."""
+    """Soft delete: the row stays, so partners get a tombstone. Refused (409) while commitments
+    cite it."""
+    commitments_service.refuse_citing_commitments(session, statement.id)
     was_visible = is_visible(statement, now)
     statement.deleted_at = now
     statement.live_since = None

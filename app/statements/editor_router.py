@@ -110,7 +110,8 @@ async def update_statement(
 async def delete_statement(
     request: Request, session: SessionDep, editor: StatementsWriter, statement_id: StatementId
 ) -> Response:
-    """Soft delete (partners receive a tombstone); needs `If-Match`."""
+    """Soft delete (partners receive a tombstone); needs `If-Match`. Refused (409, naming
+    them) while commitments cite the statement."""
     statement = _locked(session, request, statement_id)
     editing.remove(session, statement, principal=editor, now=request.app.state.clock())
     return Response(status_code=204, headers={"Cache-Control": "no-store"})

@@ -29,7 +29,7 @@ def pointers(response: Any) -> list[str]:
 def new_commitment(text: str = "T.", **overrides: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
         "code": "HYGIENE-1",
-        "actors": [{"actor": "iom", "role": "lead"}],
+        "actors": [{"id": "iom", "role": "lead"}],
         "made_on": "2026-11-01",
         "translations": {"en": {"title": "A pledge", "summary": "S.", "text": text}},
     }
@@ -219,11 +219,11 @@ class TestBodies:
             "/v1/commitments", json=new_commitment(terms=["gcm:21", "nope:1"]), headers=editor
         )
         assert pointers(response) == ["#/terms/1"]
-        actors = [{"actor": "iom", "role": "lead"}, {"actor": "nobody", "role": "partner"}]
+        actors = [{"id": "iom", "role": "lead"}, {"id": "nobody", "role": "partner"}]
         response = client.post(
             "/v1/commitments", json=new_commitment(actors=actors), headers=editor
         )
-        assert pointers(response) == ["#/actors/1/actor"]
+        assert pointers(response) == ["#/actors/1/id"]
 
     def test_query_filters_still_name_the_parameter(self, client: TestClient) -> None:
         response = client.get("/v1/statements?place=ZZZ")

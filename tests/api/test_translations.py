@@ -64,9 +64,9 @@ RESOURCES = [
         "/v1/commitments",
         lambda texts: {
             "code": "MERGE-2026-01",
-            "actors": [{"actor": "iom", "role": "lead"}],
+            "actors": [{"id": "iom", "role": "lead"}],
             "made_on": "2026-11-01",
-            "source": {"statement": SEED},
+            "source": {"statement_id": SEED},
             "translations": texts,
         },
         lambda body: f"/v1/commitments/{body['id']}",

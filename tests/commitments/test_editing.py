@@ -31,13 +31,13 @@ def new_commitment(client: TestClient, **overrides: Any) -> dict[str, Any]:
     body = {
         "code": "TEST-2026-01",
         "kinds": ["technical"],
-        "actors": [{"actor": "iom", "role": "lead"}, {"actor": "state-hnd", "role": "partner"}],
+        "actors": [{"id": "iom", "role": "lead"}, {"id": "state-hnd", "role": "partner"}],
         "places": ["HND"],
         "terms": ["gcm:21"],
         "made_on": "2026-11-01",
         "due_on": "2027-06-30",
         "due_precision": "month",
-        "source": {"statement": SEED, "anchor": "support"},
+        "source": {"statement_id": SEED, "anchor": "support"},
         "translations": {
             "en": {"title": "A pledge", "summary": "S.", "text": "T.", "quote": quote_en},
             "fr": {"title": "Un engagement", "summary": "S.", "text": "T.", "quote": quote_fr},
@@ -87,15 +87,15 @@ def test_a_quote_not_in_the_paragraph_is_refused(
     response = client.post("/v1/commitments", json=body, headers=editor)
     assert response.status_code == 422
     assert response.json()["errors"][0]["pointer"] == "#/translations/fr/quote"
-    missing_anchor = new_commitment(client, source={"statement": SEED, "anchor": "no-such"})
+    missing_anchor = new_commitment(client, source={"statement_id": SEED, "anchor": "no-such"})
     assert client.post("/v1/commitments", json=missing_anchor, headers=editor).status_code == 422
 
 
 def test_unknown_actor_and_duplicate_code(client: TestClient, editor: dict[str, str]) -> None:
-    unknown = new_commitment(client, actors=[{"actor": "nobody", "role": "lead"}])
+    unknown = new_commitment(client, actors=[{"id": "nobody", "role": "lead"}])
     response = client.post("/v1/commitments", json=unknown, headers=editor)
     assert response.status_code == 422
-    assert response.json()["errors"][0]["pointer"] == "#/actors/0/actor"
+    assert response.json()["errors"][0]["pointer"] == "#/actors/0/id"
     create(client, editor)
     again = client.post("/v1/commitments", json=new_commitment(client), headers=editor)
     assert again.status_code == 409

@@ -53,9 +53,9 @@ def new_commitment(
 ) -> Any:
     body = {
         "code": code,
-        "actors": [{"actor": "iom", "role": "lead"}],
+        "actors": [{"id": "iom", "role": "lead"}],
         "made_on": "2026-11-01",
-        "source": {"statement": statement_id, "anchor": "training"},
+        "source": {"statement_id": statement_id, "anchor": "training"},
         "translations": {
             "en": {"title": "Training", "summary": "S.", "text": "T.", "quote": "two hundred"},
             "es": {"title": "Formación", "summary": "S.", "text": "T.", "quote": "doscientos"},
@@ -125,10 +125,10 @@ class TestDates:
         statement_id = new_statement(client, editor).json()["id"]
         body = {
             "code": "RULES-2026-02",
-            "actors": [{"actor": "iom", "role": "lead"}],
+            "actors": [{"id": "iom", "role": "lead"}],
             "made_on": "2026-11-01",
             "due_on": "2026-10-31",
-            "source": {"statement": statement_id, "anchor": "training"},
+            "source": {"statement_id": statement_id, "anchor": "training"},
             "translations": {"en": {"title": "T", "summary": "S.", "text": "T."}},
         }
         refused = client.post("/v1/commitments", json=body, headers=editor)

@@ -27,10 +27,10 @@ def hidden_commitments(client: TestClient, editor: dict[str, str]) -> dict[str, 
     for n, state in enumerate(["draft", "scheduled", "withdrawn"]):
         body = {
             "code": f"PREVIEW-2026-0{n}",
-            "actors": [{"actor": "iom", "role": "lead"}],
+            "actors": [{"id": "iom", "role": "lead"}],
             "terms": ["gcm:21"],
             "made_on": "2026-11-01",
-            "source": {"statement": SEED},
+            "source": {"statement_id": SEED},
             "translations": {"en": {"title": f"A {state} one", "summary": "S.", "text": "T."}},
         }
         created = client.post("/v1/commitments", json=body, headers=editor)

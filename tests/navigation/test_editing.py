@@ -39,11 +39,11 @@ def test_build_a_menu_and_read_it(
     about = add(
         client, editor, kind="route", route="/about", labels={"en": "About", "fr": "À propos"}
     )
-    add(
+    linked = add(
         client,
         editor,
         kind="content",
-        statement=statement_id_for("iom-lad-2022"),
+        target={"type": "statement", "id": statement_id_for("iom-lad-2022")},
         labels={"en": "LA Declaration"},
         parent_id=about.json()["id"],
     )
@@ -53,6 +53,9 @@ def test_build_a_menu_and_read_it(
     child = tree["items"][0]["children"][0]
     assert child["href"].startswith("/fr/news/")
     assert child["fallback"] == {"requested_lang": "fr", "fields": ["label"]}
+    assert child["id"] == linked.json()["id"]
+    assert child["target"] == linked.json()["target"]  # one name, one shape
+    assert child["target"] == {"type": "statement", "id": statement_id_for("iom-lad-2022")}
     seqs = session.scalars(
         select(ChangeEntry.operation).where(ChangeEntry.resource_id == "side")
     ).all()
@@ -135,3 +138,41 @@ def test_item_creation_is_idempotent(client: TestClient, editor: dict[str, str],
     assert first.status_code == second.status_code == 201
     assert first.json()["id"] == second.json()["id"]
     assert [i["label"] for i in client.get("/v1/navigation/side").json()["items"]] == ["Once"]
+
+
+def test_what_an_editor_reads_of_an_item_can_be_sent_back(
+    client: TestClient, editor: dict[str, str], menu: str
+) -> None:
+    created = add(
+        client,
+        editor,
+        kind="content",
+        target={"type": "statement", "id": statement_id_for("iom-lad-2022")},
+        labels={"en": "LA Declaration"},
+    )
+    read = client.get(created.headers["location"], headers=editor)
+    writable = ("target", "labels", "blurbs", "icon", "visible")
+    body = {name: read.json()[name] for name in writable}
+    body["labels"]["fr"] = "Déclaration de Los Angeles"
+    patched = client.patch(
+        created.headers["location"], json=body, headers={**editor, "If-Match": read.headers["etag"]}
+    )
+    assert patched.status_code == 200, patched.text
+    assert patched.json()["target"] == read.json()["target"]
+    assert patched.json()["labels"]["fr"] == "Déclaration de Los Angeles"
+
+
+def test_an_unknown_statement_points_at_the_target_id(
+    client: TestClient, editor: dict[str, str], menu: str
+) -> None:
+    response = client.post(
+        "/v1/navigation/side/items",
+        json={
+            "kind": "content",
+            "target": {"type": "statement", "id": "stm_00000000000000000000000000"},
+            "labels": {"en": "X"},
+        },
+        headers=editor,
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["pointer"] == "#/target/id"

@@ -73,7 +73,7 @@ def test_children_a_reader_cannot_see_do_not_count(client: TestClient, session: 
         "/v1/navigation/main/items",
         json={
             "kind": "content",
-            "statement": draft.id,
+            "target": {"type": "statement", "id": draft.id},
             "labels": {"en": "Draft link"},
             "parent_id": heading.json()["id"],
         },

@@ -203,9 +203,9 @@ def new_commitment(client: TestClient, writer: dict[str, str], statement_id: str
     body = {
         "code": "VIS-2026-01",
         "kinds": ["technical"],
-        "actors": [{"actor": "iom", "role": "lead"}],
+        "actors": [{"id": "iom", "role": "lead"}],
         "made_on": "2026-11-01",
-        "source": {"statement": statement_id, "anchor": "p1"},
+        "source": {"statement_id": statement_id, "anchor": "p1"},
         "translations": {"en": {"title": "Pledge", "summary": "S.", "text": "T.", "quote": "T."}},
     }
     response = client.post("/v1/commitments", json=body, headers=writer)
