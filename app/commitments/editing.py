@@ -10,13 +10,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.actors import service as actors_service
-from app.api.problems import Conflict, NotFound
-from app.api.translations import merge_translations
+from app.api.problems import Conflict, Forbidden, NotFound
 from app.audit import service as audit
+from app.auth.models import Scope
 from app.auth.service import Principal
 from app.changes import service as changes
 from app.changes.service import Operation
-from app.commitments import drafting
+from app.commitments import drafting, working_copy
 from app.commitments.lifecycle import ProgressReport, record_progress
 from app.commitments.models import (
     ID_PREFIX,
@@ -28,12 +28,17 @@ from app.commitments.write_schemas import (
     CommitmentCreate,
     CommitmentUpdate,
     ProgressIn,
-    SourceIn,
     evidence_json,
 )
 from app.db import touch
 from app.ids import new_id
-from app.publication import PublicationStatus, has_been_public, is_visible, remember_if_public
+from app.publication import (
+    PublicationStatus,
+    has_been_public,
+    is_live,
+    is_visible,
+    remember_if_public,
+)
 from app.statements import service as statements_service
 
 RESOURCE = "commitment"
@@ -120,37 +125,38 @@ def update(
     principal: Principal,
     now: datetime,
 ) -> Commitment:
+    """A draft changes directly; live content only for a key with `content:publish` (whose
+    PATCH publishes the pending working copy too); other keys edit the working copy."""
+    if is_live(commitment, now):
+        if not principal.can(Scope.CONTENT_PUBLISH):
+            working_copy.edit(session, commitment, data, key_id=principal.key_id, now=now)
+            _audit(session, principal, "edit_pending", commitment, now)
+            return commitment
+        data = working_copy.take_with(session, commitment, data)
     was_visible = is_visible(commitment, now)
-    given = data.model_fields_set
-    if "source" in given or "translations" in given:
-        source = data.source or SourceIn(
-            statement=commitment.source_statement_id, anchor=commitment.source_anchor
-        )
-        drafting.check_source(session, source, dict(data.translations or {}))
-    if data.source is not None:
-        commitment.source_statement_id = data.source.statement
-        commitment.source_anchor = data.source.anchor
-        commitment.source_url = str(data.source.url) if data.source.url else None
-    if "due_on" in given:
-        drafting.check_dates(commitment.made_on, data.due_on)
-    for name in ("due_on", "due_precision"):
-        if name in given:
-            setattr(commitment, name, getattr(data, name))
-    if data.indicators is not None:
-        commitment.indicators = [i.model_dump() for i in data.indicators]
-    if "resources" in given:
-        commitment.resources_amount = data.resources.amount if data.resources else None
-        commitment.resources_currency = data.resources.currency if data.resources else None
-    if data.translations is not None:
-        current = {lang: lang for lang in drafting.languages(session, commitment.id)}
-        merge_translations(current, data.translations, pointer="#/translations")  # 422 early
-        drafting.write_texts(session, commitment.id, dict(data.translations))
-    drafting.write_links(session, commitment.id, drafting.links(session, data))
+    drafting.apply_update(session, commitment, data)
     touch(session, commitment, now)
     if was_visible:
         _announce(session, commitment, Operation.UPDATE, now)
     _audit(session, principal, "update", commitment, now)
     return commitment
+
+
+def discard_pending(
+    session: Session, commitment: Commitment, *, principal: Principal, now: datetime
+) -> Commitment:
+    """Throw the working copy away (409 when there is none); the public saw none of it."""
+    working_copy.discard(session, commitment)
+    _audit(session, principal, "discard_pending", commitment, now)
+    return commitment
+
+
+def _require_publisher(principal: Principal, commitment: Commitment, now: datetime) -> None:
+    if is_live(commitment, now) and not principal.can(Scope.CONTENT_PUBLISH):
+        raise Forbidden(
+            "This API key lacks the `content:publish` scope, which this change to a live "
+            "(public, scheduled or withdrawn) commitment needs."
+        )
 
 
 def _require_public_source(session: Session, commitment: Commitment, goes_live: datetime) -> None:
@@ -186,6 +192,9 @@ def set_published(
         )
     was_visible = is_visible(commitment, now)
     remember_if_public(commitment, now)
+    held = working_copy.take(session, commitment)
+    if held is not None:  # published with it; on unpublish it becomes the draft
+        drafting.apply_update(session, commitment, held)
     if publish:
         kept = (
             commitment.published_at
@@ -282,7 +291,9 @@ def report_progress(
     principal: Principal,
     now: datetime,
 ) -> ProgressUpdate:
-    """A progress report through the lifecycle rules (refused changes are 409 problems)."""
+    """A progress report through the lifecycle rules (refused changes are 409 problems).
+    On live content it changes what the public sees at once, so it needs `content:publish`."""
+    _require_publisher(principal, commitment, now)
     reporter = None
     if data.reporter is not None:
         reporter = actors_service.resolve_keys(session, [data.reporter], pointer="#/reporter")[0]

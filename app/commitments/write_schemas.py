@@ -176,6 +176,15 @@ class CommitmentEditorial(BaseModel):
     indicators: list[dict[str, Any]]
     resources: dict[str, str] | None
     updated_at: Any
+    pending: dict[str, Any] | None = Field(
+        default=None,
+        description="The pending working copy of a live commitment (edits by keys without "
+        "`content:publish`), as it would read once published; null when there is none.",
+    )
+    pending_changes: list[str] = Field(
+        default_factory=list,
+        description="JSON pointers to what the working copy would change when published.",
+    )
 
 
 class ProgressRecorded(BaseModel):
