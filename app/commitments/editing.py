@@ -274,7 +274,10 @@ def record_due_go_lives(session: Session, now: datetime, *, limit: int | None = 
 def remove(
     session: Session, commitment: Commitment, *, principal: Principal, now: datetime
 ) -> None:
+    """Soft delete; live content needs `content:publish` (deleting it is unpublishing it)."""
+    _require_publisher(principal, commitment, now)
     was_visible = is_visible(commitment, now)
+    working_copy.take(session, commitment)
     commitment.deleted_at = now
     commitment.live_since = None
     touch(session, commitment, now)
