@@ -6,6 +6,7 @@ editorial version moves (so `If-Match` still settles races), an audit row is lef
 is logged for partners. `publish` applies the copy; `discard` throws it away.
 """
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -17,7 +18,7 @@ from app.api.problems import Conflict
 from app.api.translations import merge_translations
 from app.statements import drafting
 from app.statements.models import SlugClaim, Statement, StatementTranslation
-from app.statements.schemas import StatementEditorial, StatementUpdate
+from app.statements.schemas import StatementEditorial, StatementUpdate, TranslationIn
 
 RESOURCE = "statement"
 CONTENT_FIELDS = ("type", "dateline_place", "places", "topics", "terms", "translations")
@@ -91,3 +92,38 @@ def with_pending(session: Session, model: StatementEditorial) -> StatementEditor
     return model.model_copy(
         update={"pending": copy, "pending_changes": pending.differences(live, copy)}
     )
+
+
+@dataclass(frozen=True)
+class PreviewText:
+    """A translation as the working copy would publish it (read like the stored rows)."""
+
+    lang: str
+    slug: str
+    title: str
+    dateline: str | None
+    summary: str
+    body: list[dict[str, str]]
+
+
+def previewed_texts(session: Session, statement_id: str, texts: dict[str, Any]) -> dict[str, Any]:
+    """What `?preview=true` reads: the working copy's translations over the live ones."""
+    patch = pending.get(session, RESOURCE, statement_id) or {}
+    if patch.get("translations") is None:
+        return texts
+    result = dict(texts)
+    for lang, given in patch["translations"].items():
+        if given is None:
+            result.pop(lang, None)
+            continue
+        text = TranslationIn.model_validate(given)
+        previous = texts[lang].body if lang in texts else None
+        result[lang] = PreviewText(
+            lang=lang,
+            slug=text.slug,
+            title=text.title,
+            dateline=text.dateline,
+            summary=text.summary,
+            body=drafting.body(text, previous),
+        )
+    return result

@@ -123,14 +123,25 @@ def test_a_writer_edits_a_working_copy_and_the_public_sees_nothing(
     assert (last.resource_id, last.operation) == (statement_id, "update")
 
 
-def test_preview_reads_and_lists_keep_the_published_version(
+def test_editors_preview_the_working_copy_and_readers_keep_the_published_version(
     client: TestClient, publisher: dict[str, str], writer: dict[str, str]
 ) -> None:
     published = live(client, publisher)
+    statement_id = published.json()["id"]
     listing = client.get("/v1/statements?limit=100").content
-    assert patch(client, writer, published, title("zzpending")).status_code == 200
+    item = public(client, statement_id)
+    body = [{"anchor": "p-1", "text": "A first paragraph."}, {"text": "A pending paragraph."}]
+    edit = {"translations": {"en": {**TEXT, "title": "zzpending", "body": body}}}
+    assert patch(client, writer, published, edit).status_code == 200
+
     assert client.get("/v1/statements?limit=100").content == listing
-    assert b"zzpending" not in client.get("/v1/statements/test-statement").content
+    assert public(client, statement_id) == item
+    assert b"zzpending" not in client.get("/v1/statements/test-statement?lang=en").content
+    preview = client.get(f"/v1/statements/{statement_id}?preview=true", headers=writer)
+    assert preview.status_code == 200, preview.text
+    assert preview.json()["title"] == "zzpending"
+    assert [p["anchor"] for p in preview.json()["body"]] == ["p-1", "p-2"]
+    assert "no-store" in preview.headers["cache-control"]
 
 
 def test_discarding_the_working_copy(
