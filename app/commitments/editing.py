@@ -9,7 +9,6 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.actors import service as actors_service
 from app.api.problems import Conflict, Forbidden, NotFound
 from app.audit import service as audit
 from app.auth.models import Scope
@@ -17,18 +16,14 @@ from app.auth.service import Principal
 from app.changes import service as changes
 from app.changes.service import Operation
 from app.commitments import drafting, working_copy
-from app.commitments.lifecycle import ProgressReport, record_progress
 from app.commitments.models import (
     ID_PREFIX,
     Commitment,
     ImplementationStatus,
-    ProgressUpdate,
 )
 from app.commitments.write_schemas import (
     CommitmentCreate,
     CommitmentUpdate,
-    ProgressIn,
-    evidence_json,
 )
 from app.db import touch
 from app.ids import new_id
@@ -51,7 +46,7 @@ def load(session: Session, commitment_id: str) -> Commitment:
     return commitment
 
 
-def _announce(
+def announce(
     session: Session,
     commitment: Commitment,
     operation: Operation,
@@ -69,7 +64,7 @@ def _announce(
     )
 
 
-def _audit(
+def record_audit(
     session: Session, principal: Principal, action: str, item: Commitment, now: datetime
 ) -> None:
     audit.record(
@@ -113,7 +108,7 @@ def create(
     session.flush()
     drafting.write_texts(session, commitment.id, dict(data.translations))
     drafting.write_links(session, commitment.id, links)
-    _audit(session, principal, "create", commitment, now)
+    record_audit(session, principal, "create", commitment, now)
     return commitment
 
 
@@ -130,15 +125,15 @@ def update(
     if is_live(commitment, now):
         if not principal.can(Scope.CONTENT_PUBLISH):
             working_copy.edit(session, commitment, data, key_id=principal.key_id, now=now)
-            _audit(session, principal, "edit_pending", commitment, now)
+            record_audit(session, principal, "edit_pending", commitment, now)
             return commitment
         data = working_copy.take_with(session, commitment, data)
     was_visible = is_visible(commitment, now)
     drafting.apply_update(session, commitment, data)
     touch(session, commitment, now)
     if was_visible:
-        _announce(session, commitment, Operation.UPDATE, now)
-    _audit(session, principal, "update", commitment, now)
+        announce(session, commitment, Operation.UPDATE, now)
+    record_audit(session, principal, "update", commitment, now)
     return commitment
 
 
@@ -147,11 +142,11 @@ def discard_pending(
 ) -> Commitment:
     """Throw the working copy away (409 when there is none); the public saw none of it."""
     working_copy.discard(session, commitment)
-    _audit(session, principal, "discard_pending", commitment, now)
+    record_audit(session, principal, "discard_pending", commitment, now)
     return commitment
 
 
-def _require_publisher(principal: Principal, commitment: Commitment, now: datetime) -> None:
+def require_publisher(principal: Principal, commitment: Commitment, now: datetime) -> None:
     if is_live(commitment, now) and not principal.can(Scope.CONTENT_PUBLISH):
         raise Forbidden(
             "This API key lacks the `content:publish` scope, which this change to a live "
@@ -215,13 +210,13 @@ def set_published(
     remember_if_public(commitment, now)
     touch(session, commitment, now)
     if visible:
-        _announce(session, commitment, Operation.UPDATE if was_visible else Operation.PUBLISH, now)
+        announce(session, commitment, Operation.UPDATE if was_visible else Operation.PUBLISH, now)
     elif was_visible:
-        _announce(session, commitment, Operation.UNPUBLISH, now)
+        announce(session, commitment, Operation.UNPUBLISH, now)
     else:  # a new go-live (or none): cached public responses must not outlive the old one
         changes.bump(session, at=now)
     action = "unpublish" if not publish else "publish" if visible else "schedule"
-    _audit(session, principal, action, commitment, now)
+    record_audit(session, principal, action, commitment, now)
     return commitment
 
 
@@ -243,8 +238,8 @@ def withdraw(
     commitment.live_since = None
     touch(session, commitment, now)
     if was_visible:
-        _announce(session, commitment, Operation.WITHDRAW, now, note)
-    _audit(session, principal, "withdraw", commitment, now)
+        announce(session, commitment, Operation.WITHDRAW, now, note)
+    record_audit(session, principal, "withdraw", commitment, now)
     return commitment
 
 
@@ -267,7 +262,7 @@ def record_due_go_lives(session: Session, now: datetime, *, limit: int | None = 
         commitment.live_since = went_live
         commitment.first_public_at = commitment.first_public_at or went_live
         touch(session, commitment, went_live)
-        _announce(session, commitment, Operation.PUBLISH, went_live)
+        announce(session, commitment, Operation.PUBLISH, went_live)
     return len(due)
 
 
@@ -275,45 +270,12 @@ def remove(
     session: Session, commitment: Commitment, *, principal: Principal, now: datetime
 ) -> None:
     """Soft delete; live content needs `content:publish` (deleting it is unpublishing it)."""
-    _require_publisher(principal, commitment, now)
+    require_publisher(principal, commitment, now)
     was_visible = is_visible(commitment, now)
     working_copy.take(session, commitment)
     commitment.deleted_at = now
     commitment.live_since = None
     touch(session, commitment, now)
     if was_visible:
-        _announce(session, commitment, Operation.DELETE, now)
-    _audit(session, principal, "delete", commitment, now)
-
-
-def report_progress(
-    session: Session,
-    commitment: Commitment,
-    data: ProgressIn,
-    *,
-    principal: Principal,
-    now: datetime,
-) -> ProgressUpdate:
-    """A progress report through the lifecycle rules (refused changes are 409 problems).
-    On live content it changes what the public sees at once, so it needs `content:publish`."""
-    _require_publisher(principal, commitment, now)
-    reporter = None
-    if data.reporter is not None:
-        reporter = actors_service.resolve_keys(session, [data.reporter], pointer="#/reporter")[0]
-    update = record_progress(
-        session,
-        commitment,
-        ProgressReport(
-            reported_on=data.reported_on,
-            status=data.status,
-            reporter_actor_id=reporter,
-            narrative=dict(data.narrative),
-            evidence=evidence_json(data.evidence),
-        ),
-        today=now.date(),
-    )
-    touch(session, commitment, now)
-    if is_visible(commitment, now):
-        _announce(session, commitment, Operation.UPDATE, now)
-    _audit(session, principal, "report_progress", commitment, now)
-    return update
+        announce(session, commitment, Operation.DELETE, now)
+    record_audit(session, principal, "delete", commitment, now)

@@ -12,7 +12,7 @@ from app.api.preconditions import require_if_match, version_etag
 from app.api.problems import problem_responses
 from app.api.responses import editorial_response
 from app.auth.dependencies import CommitmentsWriter, Publisher
-from app.commitments import drafting, editing, working_copy
+from app.commitments import drafting, editing, progress, working_copy
 from app.commitments.models import Commitment
 from app.commitments.write_schemas import (
     CommitmentCreate,
@@ -233,7 +233,7 @@ async def report_progress(
     change is a 409 naming the allowed ones). Needs `If-Match` with the commitment's ETag, and
     `content:publish` when the commitment is live (the public sees a report at once)."""
     commitment = _locked(session, request, commitment_id)
-    update = editing.report_progress(
+    update = progress.report(
         session, commitment, body, principal=editor, now=request.app.state.clock()
     )
     recorded = ProgressRecorded(

@@ -4,6 +4,7 @@ The statements' twin: a key without `content:publish` that edits a live commitme
 scheduled, or withdrawn after being public) edits this copy; `publish` applies it.
 """
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -93,3 +94,32 @@ def with_pending(session: Session, model: CommitmentEditorial) -> CommitmentEdit
     return model.model_copy(
         update={"pending": copy, "pending_changes": pending.differences(live, copy)}
     )
+
+
+@dataclass(frozen=True)
+class PreviewText:
+    """A text as the working copy would publish it (read like the stored rows)."""
+
+    lang: str
+    title: str
+    summary: str
+    text: str
+    quote: str | None
+
+
+def previewed_texts(session: Session, commitment_id: str, texts: dict[str, Any]) -> dict[str, Any]:
+    """What `?preview=true` reads: the working copy's texts over the live ones."""
+    patch = pending.get(session, RESOURCE, commitment_id) or {}
+    if patch.get("translations") is None:
+        return texts
+    result = dict(texts)
+    for lang, given in patch["translations"].items():
+        if given is None:
+            result.pop(lang, None)
+        else:
+            result[lang] = PreviewText(
+                lang=lang,
+                quote=given.get("quote"),
+                **{name: given[name] for name in ("title", "summary", "text")},
+            )
+    return result

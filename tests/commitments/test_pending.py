@@ -76,6 +76,10 @@ def test_a_writer_edits_a_working_copy_that_publishing_applies(
     ]
     assert public(client, commitment_id) == before
     assert logged(session) == entries
+    previewer = make_key(session, Scope.CONTENT_PREVIEW, name="previewer")
+    preview = client.get(f"/v1/commitments/{commitment_id}?preview=true&lang=en", headers=previewer)
+    assert preview.status_code == 200, preview.text
+    assert preview.json()["title"] == "Pending"
 
     refused = send(client, "POST", writer, merged, "publish")
     assert refused.status_code == 403
