@@ -58,8 +58,10 @@ def edit(
     if merged.get("translations") is not None:
         current = {lang: lang for lang in drafting.languages(session, commitment.id)}
         merge_translations(current, merged["translations"], pointer="#/translations")
-    pending.put(session, RESOURCE, commitment.id, as_patch(data), key_id=key_id, now=now)
+    # The version first: its UPDATE checks the version read and locks the row, so of two
+    # editors holding one ETag the second gets its 412 before it touches the copy.
     pending.new_editorial_version(session, commitment)
+    pending.put(session, RESOURCE, commitment.id, as_patch(data), key_id=key_id, now=now)
 
 
 def take(session: Session, commitment: Commitment) -> CommitmentUpdate | None:
@@ -79,9 +81,10 @@ def take_with(session: Session, commitment: Commitment, data: CommitmentUpdate) 
 
 
 def discard(session: Session, commitment: Commitment) -> None:
-    if pending.drop(session, RESOURCE, commitment.id) is None:
+    if pending.get(session, RESOURCE, commitment.id) is None:
         raise Conflict("This commitment has no pending working copy to discard.")
-    pending.new_editorial_version(session, commitment)
+    pending.new_editorial_version(session, commitment)  # first: settles a race (see `edit`)
+    pending.drop(session, RESOURCE, commitment.id)
 
 
 def with_pending(session: Session, model: CommitmentEditorial) -> CommitmentEditorial:

@@ -56,8 +56,10 @@ def edit(
             )
             if holder is not None and holder != statement.id:
                 raise drafting.slug_taken(lang, holder)
-    pending.put(session, RESOURCE, statement.id, as_patch(data), key_id=key_id, now=now)
+    # The version first: its UPDATE checks the version read and locks the row, so of two
+    # editors holding one ETag the second gets its 412 before it touches the copy.
     pending.new_editorial_version(session, statement)
+    pending.put(session, RESOURCE, statement.id, as_patch(data), key_id=key_id, now=now)
 
 
 def take(session: Session, statement: Statement) -> StatementUpdate | None:
@@ -77,9 +79,10 @@ def take_with(session: Session, statement: Statement, data: StatementUpdate) -> 
 
 
 def discard(session: Session, statement: Statement) -> None:
-    if pending.drop(session, RESOURCE, statement.id) is None:
+    if pending.get(session, RESOURCE, statement.id) is None:
         raise Conflict("This statement has no pending working copy to discard.")
-    pending.new_editorial_version(session, statement)
+    pending.new_editorial_version(session, statement)  # first: settles a race (see `edit`)
+    pending.drop(session, RESOURCE, statement.id)
 
 
 def with_pending(session: Session, model: StatementEditorial) -> StatementEditorial:
