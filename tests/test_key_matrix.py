@@ -5,8 +5,9 @@ A key holding every content write scope (`statements:write`, `commitments:write`
 `navigation:write`) but not `content:publish`, with and without `content:preview`, tries every
 write operation of the OpenAPI document on statements and commitments (every POST, PATCH and
 DELETE, with a valid `If-Match` from the editorial representation and the body of the
-operation's example) against a live statement and a live commitment. Every public GET route of
-the document, read anonymously, must then answer exactly as before, request ids aside.
+operation's example) against live statements and commitments: public, withdrawn after being
+public (their 410 shows the title) and scheduled. Every public GET route of the document, read
+anonymously, must then answer exactly as before, request ids aside.
 
 Operations come from the document, so a new write route is tried without touching this file.
 """
@@ -21,7 +22,9 @@ from sqlalchemy.orm import Session
 
 from app.auth.models import Scope
 from app.demo.loader import statement_id_for
+from tests.commitments import test_editing as commitments
 from tests.factories import make_key
+from tests.statements import test_editing as statements
 
 WRITE_SCOPES = (Scope.STATEMENTS_WRITE, Scope.COMMITMENTS_WRITE, Scope.NAVIGATION_WRITE)
 CONTENT = ("/v1/statements", "/v1/commitments")  # publishable content: its writes are tried
@@ -63,6 +66,32 @@ def _public_values(client: TestClient) -> dict[str, list[str]]:
         "menu": ["main"],
         "item_id": [menu["items"][0]["id"]],
     }
+
+
+def _act(client: TestClient, key: dict[str, str], current: Any, action: str, **body: Any) -> Any:
+    kind = "statements" if current.json()["id"].startswith("stm_") else "commitments"
+    response = client.post(
+        f"/v1/{kind}/{current.json()['id']}/{action}",
+        json=body or None,
+        headers={**key, "If-Match": current.headers["etag"]},
+    )
+    assert response.status_code == 200, response.text
+    return response
+
+
+def _more_live_items(client: TestClient, publisher: dict[str, str]) -> list[tuple[str, str]]:
+    """A withdrawn (after being public) and a scheduled statement and commitment."""
+    made = []
+    for n, actions in enumerate(
+        ([("publish", {}), ("withdraw", {"note": "Gone."})], [("schedule", SCHEDULE)])
+    ):
+        statement = statements.create(client, publisher, slug=f"matrix-{n}")
+        commitment = commitments.create(client, publisher, code=f"MATRIX-{n}")
+        for action, body in actions:
+            statement = _act(client, publisher, statement, action, **body)
+            commitment = _act(client, publisher, commitment, action, **body)
+        made.append((statement.json()["id"], commitment.json()["id"]))
+    return made
 
 
 def _public_requests(
@@ -133,26 +162,43 @@ def test_a_key_without_the_publish_scope_changes_nothing_the_public_sees(
 ) -> None:
     scopes = [*WRITE_SCOPES, Scope.CONTENT_PREVIEW] if preview else list(WRITE_SCOPES)
     key = make_key(session, *scopes, name="writer")
+    publisher = make_key(
+        session,
+        Scope.STATEMENTS_WRITE,
+        Scope.COMMITMENTS_WRITE,
+        Scope.CONTENT_PUBLISH,
+        name="publisher",
+    )
     document = client.get("/openapi.json").json()
     values = _public_values(client)
-    live = {"id_or_slug": values["id_or_slug"][0], "id_or_code": values["id_or_code"][0]}
+    targets = [(values["id_or_slug"][0], values["id_or_code"][0])]
+    targets += _more_live_items(client, publisher)
+    for statement_id, commitment_id in targets[1:]:
+        values["id_or_slug"].append(statement_id)
+        values["id_or_code"].append(commitment_id)
     before = _public_view(client, document, values)
     assert len(before) > 50  # the public view is really read
 
     statuses: dict[str, int] = {}
-    operations = _write_operations(document)
-    for method, path, operation in operations:
-        url = path
-        for name, value in live.items():
-            url = url.replace("{" + name + "}", value)
-        headers = dict(key)
-        etag = _editorial_etag(client, key, url)
-        if etag is not None:
-            headers["If-Match"] = etag
-        body = _example_body(document, operation, path)
-        response = client.request(method.upper(), url, json=body, headers=headers)
-        statuses[f"{method.upper()} {path}"] = response.status_code
-        assert response.status_code < 500, (method, path, response.text)
+    for n, (statement_id, commitment_id) in enumerate(targets):
+        for method, path, operation in _write_operations(document):
+            if n and "{" not in path:
+                continue  # creates: once is enough
+            url = path.replace("{id_or_slug}", statement_id)
+            url = url.replace("{id_or_code}", commitment_id)
+            headers = dict(key)
+            etag = _editorial_etag(client, key, url)
+            if etag is not None:
+                headers["If-Match"] = etag
+            body = _example_body(document, operation, path)
+            response = client.request(method.upper(), url, json=body, headers=headers)
+            where = f"{method.upper()} {path}"
+            assert response.status_code < 500, (where, response.text)
+            assert statuses.setdefault(where, response.status_code) == response.status_code, (
+                where,
+                url,
+                response.text,
+            )
 
     after = _public_view(client, document, values)
     changed = [request for request in before if after.get(request) != before[request]]
