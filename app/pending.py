@@ -9,7 +9,7 @@ onto it. This module knows no domain: the domains store their own update bodies 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String
+from sqlalchemy import String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -38,6 +38,18 @@ def merge_patch(base: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
 def get(session: Session, resource_type: str, resource_id: str) -> dict[str, Any] | None:
     copy = session.get(PendingCopy, (resource_type, resource_id))
     return None if copy is None else dict(copy.patch)
+
+
+def get_many(session: Session, resource_type: str, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The working copies of these items (one query: for preview lists)."""
+    if not ids:
+        return {}
+    rows = session.scalars(
+        select(PendingCopy).where(
+            PendingCopy.resource_type == resource_type, PendingCopy.resource_id.in_(ids)
+        )
+    )
+    return {row.resource_id: dict(row.patch) for row in rows}
 
 
 def put(

@@ -160,6 +160,8 @@ def list_statements(
     if ids:
         for text in session.execute(queries.SUMMARY_TEXTS, {"ids": ids}):
             texts[text.statement_id][text.lang] = text
+    if preview:  # editors preview what a publisher would publish: the pending working copies
+        working_copy.previewed_page(session, texts)
     tags = _tags_by_statement(session, ids)
     items = []
     for row in rows:

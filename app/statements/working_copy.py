@@ -109,9 +109,13 @@ class PreviewText:
     body: list[dict[str, str]]
 
 
-def previewed_texts(session: Session, statement_id: str, texts: dict[str, Any]) -> dict[str, Any]:
-    """What `?preview=true` reads: the working copy's translations over the live ones."""
-    patch = pending.get(session, RESOURCE, statement_id) or {}
+def previewed_texts(
+    session: Session, statement_id: str, texts: dict[str, Any], patch: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """What `?preview=true` reads: the working copy's translations over the live ones (`patch`:
+    the copy if already read, e.g. for a whole page with `pending.get_many`)."""
+    if patch is None:
+        patch = pending.get(session, RESOURCE, statement_id) or {}
     if patch.get("translations") is None:
         return texts
     result = dict(texts)
@@ -120,7 +124,7 @@ def previewed_texts(session: Session, statement_id: str, texts: dict[str, Any]) 
             result.pop(lang, None)
             continue
         text = TranslationIn.model_validate(given)
-        previous = texts[lang].body if lang in texts else None
+        previous = texts[lang].body if lang in texts and hasattr(texts[lang], "body") else None
         result[lang] = PreviewText(
             lang=lang,
             slug=text.slug,
@@ -130,3 +134,9 @@ def previewed_texts(session: Session, statement_id: str, texts: dict[str, Any]) 
             body=drafting.body(text, previous),
         )
     return result
+
+
+def previewed_page(session: Session, texts: dict[str, dict[str, Any]]) -> None:
+    """A preview list's texts (by statement id), the working copies' over the live ones."""
+    for statement_id, patch in pending.get_many(session, RESOURCE, list(texts)).items():
+        texts[statement_id] = previewed_texts(session, statement_id, texts[statement_id], patch)

@@ -142,6 +142,8 @@ def test_editors_preview_the_working_copy_and_readers_keep_the_published_version
     assert preview.json()["title"] == "zzpending"
     assert [p["anchor"] for p in preview.json()["body"]] == ["p-1", "p-2"]
     assert "no-store" in preview.headers["cache-control"]
+    listed = client.get("/v1/statements?preview=true&limit=100", headers=writer).json()["items"]
+    assert next(i for i in listed if i["id"] == statement_id)["title"] == "zzpending"
 
 
 def test_discarding_the_working_copy(
