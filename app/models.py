@@ -1,5 +1,6 @@
 """Every domain's tables on one MetaData, for alembic and the model-migration check."""
 
+from app import pending
 from app.actors import models as actors_models
 from app.api import idempotency
 from app.audit import models as audit_models
@@ -21,6 +22,7 @@ __all__ = [
     "idempotency",
     "metadata",
     "navigation_models",
+    "pending",
     "statements_models",
     "taxonomy_models",
 ]

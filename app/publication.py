@@ -44,3 +44,15 @@ def remember_if_public(item: Publishable, now: datetime) -> None:
 def has_been_public(item: Publishable, now: datetime) -> bool:
     """Whether the public has ever seen it (only such content can be withdrawn)."""
     return item.first_public_at is not None or is_visible(item, now)
+
+
+def is_live(item: Publishable, now: datetime) -> bool:
+    """Whether an edit to it would change what the public sees: public now, scheduled to go
+    public (its content is what will appear), or withdrawn after being public (its 410 shows
+    its title). Such content changes only through a key with `content:publish`; other keys'
+    edits wait as a pending working copy (`app/pending.py`)."""
+    if item.deleted_at is not None:
+        return False
+    if item.publication_status is PublicationStatus.PUBLISHED:
+        return True
+    return item.publication_status is PublicationStatus.WITHDRAWN and has_been_public(item, now)

@@ -30,16 +30,18 @@ from app.auth.service import Principal
 from app.changes import service as changes_service
 from app.commitments import editing as commitment_editing
 from app.commitments.models import Commitment, CommitmentTranslation, ImplementationStatus
+from app.commitments.write_schemas import CommitmentUpdate
 from app.ids import new_id
 from app.navigation.models import ItemKind, Menu
 from app.navigation.tree import add_item
 from app.publication import PublicationStatus
 from app.statements import editing as statement_editing
-from app.statements.models import Statement, StatementType
-from app.statements.schemas import StatementCreate, TranslationIn
+from app.statements.models import Statement, StatementTranslation, StatementType
+from app.statements.schemas import StatementCreate, StatementUpdate, TranslationIn
 from tests.conftest import FIXED_NOW
 
-EDITOR = Principal(key_id="leak-walker", scopes=frozenset())
+EDITOR = Principal(key_id="leak-walker", scopes=frozenset({"content:publish"}))
+WRITER = Principal(key_id="leak-walker-writer", scopes=frozenset())  # edits, cannot publish
 LANGS = ("en", "fr", "es")
 MARKER = re.compile(r"zzleak[a-z]+", re.IGNORECASE)  # every marker word, in any case
 PUBLIC_WORD = "openwalk"  # the walker's own public content, which may show anywhere
@@ -108,6 +110,34 @@ def _statement_unpublished(session: Session, s: Statement) -> None:
     statement_editing.unpublish(session, s, principal=EDITOR, now=FIXED_NOW)
 
 
+LIVE_QUOTE = f"Pledge {PUBLIC_WORD} live one."
+
+
+def _statement_pending(session: Session, s: Statement) -> None:
+    """Live with public words; its pending working copy (a non-publisher's PATCH) carries the
+    marker in every text field and slug."""
+    word = _marker("stm", "pending")
+    for text in session.query(StatementTranslation).filter_by(statement_id=s.id):
+        text.slug = f"{PUBLIC_WORD}live-{text.lang}"
+        text.title = text.summary = f"Live {PUBLIC_WORD}."
+        text.dateline = None
+        text.body = [{"anchor": "p1", "text": LIVE_QUOTE}, {"anchor": "p-1", "text": "Two."}]
+    session.flush()
+    _publish(session, s)
+    edit = {
+        lang: {
+            "slug": f"{word}-{lang}",
+            "title": f"Title {word}",
+            "dateline": f"Dateline {word}",
+            "summary": f"Summary {word}.",
+            "body": [{"anchor": "p1", "text": LIVE_QUOTE}, {"text": f"New {word}."}],
+        }
+        for lang in LANGS
+    }
+    data = StatementUpdate.model_validate({"translations": edit, "type": "speech"})
+    statement_editing.update(session, s, data, principal=WRITER, now=FIXED_NOW)
+
+
 STATEMENT_STATES: dict[str, Callable[[Session, Statement], None]] = {
     "draft": lambda session, s: None,
     "scheduled": lambda session, s: _publish(session, s, FIXED_NOW + timedelta(days=3)),
@@ -116,12 +146,10 @@ STATEMENT_STATES: dict[str, Callable[[Session, Statement], None]] = {
     "withdrawattempt": _statement_withdraw_attempt,
     "legacy": _statement_legacy_withdrawn,
     "deleted": _statement_deleted,
-    # Hook: "pending working copy of a live item" (issue #8, Build 2) adds its builder here:
-    # a live statement whose pending edit carries the marker; its id is then public, so it
-    # registers only the marker (see `hides_id`).
+    "pending": _statement_pending,
 }
 # States whose item is live (only its pending text is hidden): the id may show, markers not.
-LIVE_STATES: set[str] = set()
+LIVE_STATES: set[str] = {"pending"}
 
 
 # --- commitments ------------------------------------------------------------------------------
@@ -184,6 +212,28 @@ def _commitment_deleted(session: Session, c: Commitment) -> None:
     commitment_editing.remove(session, c, principal=EDITOR, now=FIXED_NOW)
 
 
+def _commitment_pending(session: Session, c: Commitment) -> None:
+    word = _marker("cmt", "pending")
+    c.code = f"{PUBLIC_WORD}LIVE".upper()
+    c.indicators = []
+    for text in session.query(CommitmentTranslation).filter_by(commitment_id=c.id):
+        text.title = text.summary = text.text = f"Live {PUBLIC_WORD}."
+    session.flush()
+    _set_published(session, c)
+    edit = {
+        lang: {"title": f"Title {word}", "summary": f"Summary {word}.", "text": f"Text {word}."}
+        for lang in LANGS
+    }
+    data = CommitmentUpdate.model_validate(
+        {
+            "translations": edit,
+            "due_on": "2031-01-01",
+            "indicators": [{"names": {"en": f"Indicator {word}"}, "target": 1, "unit": word}],
+        }
+    )
+    commitment_editing.update(session, c, data, principal=WRITER, now=FIXED_NOW)
+
+
 COMMITMENT_STATES: dict[str, Callable[[Session, Commitment], None]] = {
     "draft": lambda session, c: None,
     "scheduled": lambda session, c: _set_published(session, c, FIXED_NOW + timedelta(days=3)),
@@ -192,6 +242,7 @@ COMMITMENT_STATES: dict[str, Callable[[Session, Commitment], None]] = {
     "withdrawattempt": _commitment_withdraw_attempt,
     "legacy": _commitment_legacy_withdrawn,
     "deleted": _commitment_deleted,
+    "pending": _commitment_pending,
 }
 
 
@@ -216,19 +267,23 @@ def build_world(session: Session) -> World:
         word = _marker("stm", state)
         statement = _statement(session, word)
         build(session, statement)
-        if state not in LIVE_STATES:
+        if state in LIVE_STATES:  # live: its id may show (and is walked), its pending text not
+            world.public_values.append(statement.id)
+        else:
             world.hidden_ids.add(statement.id)
             world.hidden_values.append(statement.id)
         world.hidden_values.append(f"{word}-{LANGS[0]}")  # the others differ only by suffix
         # A public commitment citing it (made before the rule, or the statement went away
         # since): it must neither name the statement nor quote it.
-        citing = _commitment(session, f"{PUBLIC_WORD}c{state}", quote=f"Pledge {word} one.")
+        live = state in LIVE_STATES
+        quote = LIVE_QUOTE if live else f"Pledge {word} one."
+        citing = _commitment(session, f"{PUBLIC_WORD}c{state}", quote=quote)
         citing.publication_status = PublicationStatus.PUBLISHED
         citing.published_at = FIXED_NOW - timedelta(days=1)
         citing.first_public_at = citing.published_at
         citing.source_statement_id = statement.id
         citing.source_anchor = "p1"
-        if state == "draft":
+        if state in ("draft", *LIVE_STATES):
             world.public_values.append(citing.id)
         # Menu items linking to it, one at the root and one under the public item.
         for parent in (None, root.id):
@@ -239,12 +294,13 @@ def build_world(session: Session) -> World:
                 kind=ItemKind.CONTENT,
                 target_type="statement",
                 target_id=statement.id,
-                labels=dict.fromkeys(LANGS, f"Label {word}"),
-                blurbs={"en": f"Blurb {word}"},
+                labels=dict.fromkeys(LANGS, f"Label {PUBLIC_WORD if live else word}"),
+                blurbs={"en": f"Blurb {PUBLIC_WORD if live else word}"},
             )
-            world.hidden_ids.add(item.id)
-            if parent is None:
-                world.hidden_values.append(item.id)
+            if not live:
+                world.hidden_ids.add(item.id)
+                if parent is None:
+                    world.hidden_values.append(item.id)
     invisible = add_item(
         session,
         menu_key="leakwalk",
@@ -261,6 +317,10 @@ def build_world(session: Session) -> World:
         commitment = _commitment(session, word, quote=None)
         commitment.source_statement_id = public.id  # shows up under the public statement
         build_commitment(session, commitment)
+        if state in LIVE_STATES:  # live: its id and code may show, its pending text not
+            world.public_values.append(commitment.id)
+            world.hidden_values.append(word.upper())
+            continue
         world.hidden_ids.add(commitment.id)
         world.hidden_values += [commitment.id, word.upper()]
     changes_service.bump(session)

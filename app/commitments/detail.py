@@ -10,7 +10,7 @@ from app.actors import service as actors_service
 from app.actors.models import Actor
 from app.api.language import Language
 from app.api.problems import NotFound, Withdrawn
-from app.commitments import queries
+from app.commitments import queries, working_copy
 from app.commitments.models import (
     ID_PREFIX,
     Commitment,
@@ -61,6 +61,8 @@ def get_commitment(
             select(CommitmentTranslation).where(CommitmentTranslation.commitment_id == row.id)
         )
     }
+    if preview:  # editors preview what a publisher would publish: the pending working copy
+        texts = working_copy.previewed_texts(session, row.id, texts)
     text, meta = pick_text(texts, language, [*SUMMARY_FIELDS, "text"])
     actors, fell_back, tags = related(session, [row.id], language)
     fields = summary_fields(

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.actors import service as actors_service
 from app.api.problems import Conflict, FieldError, InvalidParameters
+from app.api.translations import merge_translations
 from app.commitments.models import (
     ActorRole,
     Commitment,
@@ -280,3 +281,32 @@ def editorial(session: Session, commitment: Commitment) -> CommitmentEditorial:
         ),
         updated_at=commitment.updated_at,
     )
+
+
+def apply_update(session: Session, commitment: Commitment, data: CommitmentUpdate) -> None:
+    """Write an update's fields (no version, log or audit: the callers do that)."""
+    given = data.model_fields_set
+    if "source" in given or "translations" in given:
+        source = data.source or SourceIn(
+            statement_id=commitment.source_statement_id, anchor=commitment.source_anchor
+        )
+        check_source(session, source, dict(data.translations or {}))
+    if data.source is not None:
+        commitment.source_statement_id = data.source.statement_id
+        commitment.source_anchor = data.source.anchor
+        commitment.source_url = str(data.source.url) if data.source.url else None
+    if "due_on" in given:
+        check_dates(commitment.made_on, data.due_on)
+    for name in ("due_on", "due_precision"):
+        if name in given:
+            setattr(commitment, name, getattr(data, name))
+    if data.indicators is not None:
+        commitment.indicators = [i.model_dump() for i in data.indicators]
+    if "resources" in given:
+        commitment.resources_amount = data.resources.amount if data.resources else None
+        commitment.resources_currency = data.resources.currency if data.resources else None
+    if data.translations is not None:
+        current = {lang: lang for lang in languages(session, commitment.id)}
+        merge_translations(current, data.translations, pointer="#/translations")  # 422 early
+        write_texts(session, commitment.id, dict(data.translations))
+    write_links(session, commitment.id, links(session, data))

@@ -9,31 +9,31 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.actors import service as actors_service
-from app.api.problems import Conflict, NotFound
-from app.api.translations import merge_translations
+from app.api.problems import Conflict, Forbidden, NotFound
 from app.audit import service as audit
+from app.auth.models import Scope
 from app.auth.service import Principal
 from app.changes import service as changes
 from app.changes.service import Operation
-from app.commitments import drafting
-from app.commitments.lifecycle import ProgressReport, record_progress
+from app.commitments import drafting, working_copy
 from app.commitments.models import (
     ID_PREFIX,
     Commitment,
     ImplementationStatus,
-    ProgressUpdate,
 )
 from app.commitments.write_schemas import (
     CommitmentCreate,
     CommitmentUpdate,
-    ProgressIn,
-    SourceIn,
-    evidence_json,
 )
 from app.db import touch
 from app.ids import new_id
-from app.publication import PublicationStatus, has_been_public, is_visible, remember_if_public
+from app.publication import (
+    PublicationStatus,
+    has_been_public,
+    is_live,
+    is_visible,
+    remember_if_public,
+)
 from app.statements import service as statements_service
 
 RESOURCE = "commitment"
@@ -46,7 +46,7 @@ def load(session: Session, commitment_id: str) -> Commitment:
     return commitment
 
 
-def _announce(
+def announce(
     session: Session,
     commitment: Commitment,
     operation: Operation,
@@ -64,7 +64,7 @@ def _announce(
     )
 
 
-def _audit(
+def record_audit(
     session: Session, principal: Principal, action: str, item: Commitment, now: datetime
 ) -> None:
     audit.record(
@@ -108,7 +108,7 @@ def create(
     session.flush()
     drafting.write_texts(session, commitment.id, dict(data.translations))
     drafting.write_links(session, commitment.id, links)
-    _audit(session, principal, "create", commitment, now)
+    record_audit(session, principal, "create", commitment, now)
     return commitment
 
 
@@ -120,38 +120,40 @@ def update(
     principal: Principal,
     now: datetime,
 ) -> Commitment:
+    """A draft changes directly; live content only for a key with `content:publish` (whose
+    PATCH publishes the pending working copy too); other keys edit the working copy."""
+    if is_live(commitment, now):
+        if not principal.can(Scope.CONTENT_PUBLISH):
+            working_copy.edit(session, commitment, data, key_id=principal.key_id, now=now)
+            record_audit(session, principal, "edit_pending", commitment, now)
+            return commitment
+        data = working_copy.take_with(session, commitment, data)
     was_visible = is_visible(commitment, now)
-    given = data.model_fields_set
-    if "source" in given or "translations" in given:
-        source = data.source or SourceIn(
-            statement_id=commitment.source_statement_id, anchor=commitment.source_anchor
-        )
-        drafting.check_source(session, source, dict(data.translations or {}))
+    drafting.apply_update(session, commitment, data)
     if data.source is not None:
-        commitment.source_statement_id = data.source.statement_id
-        commitment.source_anchor = data.source.anchor
-        commitment.source_url = str(data.source.url) if data.source.url else None
         _require_public_source_while_published(session, commitment, now)
-    if "due_on" in given:
-        drafting.check_dates(commitment.made_on, data.due_on)
-    for name in ("due_on", "due_precision"):
-        if name in given:
-            setattr(commitment, name, getattr(data, name))
-    if data.indicators is not None:
-        commitment.indicators = [i.model_dump() for i in data.indicators]
-    if "resources" in given:
-        commitment.resources_amount = data.resources.amount if data.resources else None
-        commitment.resources_currency = data.resources.currency if data.resources else None
-    if data.translations is not None:
-        current = {lang: lang for lang in drafting.languages(session, commitment.id)}
-        merge_translations(current, data.translations, pointer="#/translations")  # 422 early
-        drafting.write_texts(session, commitment.id, dict(data.translations))
-    drafting.write_links(session, commitment.id, drafting.links(session, data))
     touch(session, commitment, now)
     if was_visible:
-        _announce(session, commitment, Operation.UPDATE, now)
-    _audit(session, principal, "update", commitment, now)
+        announce(session, commitment, Operation.UPDATE, now)
+    record_audit(session, principal, "update", commitment, now)
     return commitment
+
+
+def discard_pending(
+    session: Session, commitment: Commitment, *, principal: Principal, now: datetime
+) -> Commitment:
+    """Throw the working copy away (409 when there is none); the public saw none of it."""
+    working_copy.discard(session, commitment)
+    record_audit(session, principal, "discard_pending", commitment, now)
+    return commitment
+
+
+def require_publisher(principal: Principal, commitment: Commitment, now: datetime) -> None:
+    if is_live(commitment, now) and not principal.can(Scope.CONTENT_PUBLISH):
+        raise Forbidden(
+            "This API key lacks the `content:publish` scope, which this change to a live "
+            "(public, scheduled or withdrawn) commitment needs."
+        )
 
 
 def _require_public_source(session: Session, commitment: Commitment, goes_live: datetime) -> None:
@@ -197,6 +199,9 @@ def set_published(
         )
     was_visible = is_visible(commitment, now)
     remember_if_public(commitment, now)
+    held = working_copy.take(session, commitment)
+    if held is not None:  # published with it; on unpublish it becomes the draft
+        drafting.apply_update(session, commitment, held)
     if publish:
         kept = (
             commitment.published_at
@@ -217,13 +222,13 @@ def set_published(
     remember_if_public(commitment, now)
     touch(session, commitment, now)
     if visible:
-        _announce(session, commitment, Operation.UPDATE if was_visible else Operation.PUBLISH, now)
+        announce(session, commitment, Operation.UPDATE if was_visible else Operation.PUBLISH, now)
     elif was_visible:
-        _announce(session, commitment, Operation.UNPUBLISH, now)
+        announce(session, commitment, Operation.UNPUBLISH, now)
     else:  # a new go-live (or none): cached public responses must not outlive the old one
         changes.bump(session, at=now)
     action = "unpublish" if not publish else "publish" if visible else "schedule"
-    _audit(session, principal, action, commitment, now)
+    record_audit(session, principal, action, commitment, now)
     return commitment
 
 
@@ -245,8 +250,8 @@ def withdraw(
     commitment.live_since = None
     touch(session, commitment, now)
     if was_visible:
-        _announce(session, commitment, Operation.WITHDRAW, now, note)
-    _audit(session, principal, "withdraw", commitment, now)
+        announce(session, commitment, Operation.WITHDRAW, now, note)
+    record_audit(session, principal, "withdraw", commitment, now)
     return commitment
 
 
@@ -269,48 +274,20 @@ def record_due_go_lives(session: Session, now: datetime, *, limit: int | None = 
         commitment.live_since = went_live
         commitment.first_public_at = commitment.first_public_at or went_live
         touch(session, commitment, went_live)
-        _announce(session, commitment, Operation.PUBLISH, went_live)
+        announce(session, commitment, Operation.PUBLISH, went_live)
     return len(due)
 
 
 def remove(
     session: Session, commitment: Commitment, *, principal: Principal, now: datetime
 ) -> None:
+    """Soft delete; live content needs `content:publish` (deleting it is unpublishing it)."""
+    require_publisher(principal, commitment, now)
     was_visible = is_visible(commitment, now)
+    working_copy.take(session, commitment)
     commitment.deleted_at = now
     commitment.live_since = None
     touch(session, commitment, now)
     if was_visible:
-        _announce(session, commitment, Operation.DELETE, now)
-    _audit(session, principal, "delete", commitment, now)
-
-
-def report_progress(
-    session: Session,
-    commitment: Commitment,
-    data: ProgressIn,
-    *,
-    principal: Principal,
-    now: datetime,
-) -> ProgressUpdate:
-    """A progress report through the lifecycle rules (refused changes are 409 problems)."""
-    reporter = None
-    if data.reporter is not None:
-        reporter = actors_service.resolve_keys(session, [data.reporter], pointer="#/reporter")[0]
-    update = record_progress(
-        session,
-        commitment,
-        ProgressReport(
-            reported_on=data.reported_on,
-            status=data.status,
-            reporter_actor_id=reporter,
-            narrative=dict(data.narrative),
-            evidence=evidence_json(data.evidence),
-        ),
-        today=now.date(),
-    )
-    touch(session, commitment, now)
-    if is_visible(commitment, now):
-        _announce(session, commitment, Operation.UPDATE, now)
-    _audit(session, principal, "report_progress", commitment, now)
-    return update
+        announce(session, commitment, Operation.DELETE, now)
+    record_audit(session, principal, "delete", commitment, now)

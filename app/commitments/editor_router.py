@@ -12,7 +12,7 @@ from app.api.preconditions import require_if_match, version_etag
 from app.api.problems import problem_responses
 from app.api.responses import editorial_response
 from app.auth.dependencies import CommitmentsWriter, Publisher
-from app.commitments import drafting, editing
+from app.commitments import drafting, editing, progress, working_copy
 from app.commitments.models import Commitment
 from app.commitments.write_schemas import (
     CommitmentCreate,
@@ -42,7 +42,8 @@ WRITE_ERRORS = problem_responses(401, 403, 404, 409, 412, 413, 422, 428)
 
 def _response(session: Session, commitment: Commitment, status: int = 200) -> Response:
     etag = version_etag(commitment.id, commitment.version)
-    return editorial_response(drafting.editorial(session, commitment), etag, status)
+    model = working_copy.with_pending(session, drafting.editorial(session, commitment))
+    return editorial_response(model, etag, status)
 
 
 def _locked(session: Session, request: Request, commitment_id: str) -> Commitment:
@@ -99,8 +100,12 @@ async def update_commitment(
     commitment_id: CommitmentId,
     body: CommitmentUpdate,
 ) -> Response:
-    """Change some fields (never the status: report progress for that); needs `If-Match`. A
-    published commitment's source must stay a public statement (else 409)."""
+    """Change some fields (never the status: report progress for that); needs `If-Match`.
+    Writing is not publishing: on a live commitment (public, scheduled, or withdrawn after
+    being public) a key without `content:publish` edits a pending working copy (`pending`,
+    `pending_changes`) that a publisher's `publish` applies; a publisher's PATCH applies at
+    once, with the pending copy merged in. A published commitment's source must stay a public
+    statement (else 409)."""
     commitment = _locked(session, request, commitment_id)
     editing.update(session, commitment, body, principal=editor, now=request.app.state.clock())
     return _response(session, commitment)
@@ -112,7 +117,8 @@ async def update_commitment(
 async def delete_commitment(
     request: Request, session: SessionDep, editor: CommitmentsWriter, commitment_id: CommitmentId
 ) -> Response:
-    """Soft delete (partners receive a tombstone); needs `If-Match`."""
+    """Soft delete (partners receive a tombstone); needs `If-Match`, and `content:publish`
+    unless the commitment is a draft that was never public."""
     commitment = _locked(session, request, commitment_id)
     editing.remove(session, commitment, principal=editor, now=request.app.state.clock())
     return Response(status_code=204, headers={"Cache-Control": "no-store"})
@@ -127,7 +133,8 @@ async def delete_commitment(
 async def publish_commitment(
     request: Request, session: SessionDep, publisher: Publisher, commitment_id: CommitmentId
 ) -> Response:
-    """Visible at once; needs `If-Match` and `content:publish`."""
+    """Visible at once, with its pending working copy applied; needs `If-Match` and
+    `content:publish`."""
     commitment = _locked(session, request, commitment_id)
     now = request.app.state.clock()
     editing.set_published(session, commitment, publish=True, principal=publisher, now=now)
@@ -193,6 +200,23 @@ async def unpublish_commitment(
 
 
 @router.post(
+    f"/{{id_or_code:{ID}}}/discard",
+    response_model=CommitmentEditorial,
+    summary="Discard a commitment's pending working copy",
+    responses=WRITE_ERRORS,
+)
+async def discard_commitment_pending(
+    request: Request, session: SessionDep, editor: CommitmentsWriter, commitment_id: CommitmentId
+) -> Response:
+    """Throw away the pending working copy of a live commitment (a 409 when there is none);
+    needs `If-Match`. The public never saw it."""
+    commitment = _locked(session, request, commitment_id)
+    now = request.app.state.clock()
+    editing.discard_pending(session, commitment, principal=editor, now=now)
+    return _response(session, commitment)
+
+
+@router.post(
     f"/{{id_or_code:{ID}}}/progress",
     status_code=201,
     response_model=ProgressRecorded,
@@ -207,9 +231,10 @@ async def report_progress(
     body: ProgressIn,
 ) -> Response:
     """Append a dated progress report; a status change must follow the lifecycle (a refused
-    change is a 409 naming the allowed ones). Needs `If-Match` with the commitment's ETag."""
+    change is a 409 naming the allowed ones). Needs `If-Match` with the commitment's ETag, and
+    `content:publish` when the commitment is live (the public sees a report at once)."""
     commitment = _locked(session, request, commitment_id)
-    update = editing.report_progress(
+    update = progress.report(
         session, commitment, body, principal=editor, now=request.app.state.clock()
     )
     recorded = ProgressRecorded(

@@ -274,6 +274,15 @@ class CommitmentEditorial(BaseModel):
     indicators: list[EditorialIndicator]
     resources: Resources | None
     updated_at: datetime
+    pending: dict[str, Any] | None = Field(
+        default=None,
+        description="The pending working copy of a live commitment (edits by keys without "
+        "`content:publish`), as it would read once published; null when there is none.",
+    )
+    pending_changes: list[str] = Field(
+        default_factory=list,
+        description="JSON pointers to what the working copy would change when published.",
+    )
 
 
 class ProgressRecorded(BaseModel):

@@ -48,6 +48,7 @@ def links(session: Session, statement_id: str) -> dict[str, list[str]]:
 
 
 def editorial(session: Session, statement: Statement, now: datetime) -> StatementEditorial:
+    """The editorial representation without the pending working copy (`working_copy`)."""
     translations = session.scalars(
         select(StatementTranslation).where(StatementTranslation.statement_id == statement.id)
     ).all()

@@ -9,17 +9,24 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.api.problems import Conflict, NotFound
+from app.api.problems import Conflict, Forbidden, NotFound
 from app.api.translations import merge_translations
 from app.audit import service as audit
+from app.auth.models import Scope
 from app.auth.service import Principal
 from app.changes import service as changes
 from app.changes.service import Operation
 from app.commitments import service as commitments_service
 from app.db import touch
 from app.ids import new_id
-from app.publication import PublicationStatus, has_been_public, is_visible, remember_if_public
-from app.statements import drafting
+from app.publication import (
+    PublicationStatus,
+    has_been_public,
+    is_live,
+    is_visible,
+    remember_if_public,
+)
+from app.statements import drafting, working_copy
 from app.statements import service as statements_service
 from app.statements.models import (
     ID_PREFIX,
@@ -58,7 +65,9 @@ def _announce(
         at=now,
         reason=note,
     )
-    snapshot = drafting.editorial(session, statement, now).model_dump(mode="json")
+    snapshot = drafting.editorial(session, statement, now).model_dump(
+        mode="json", exclude={"pending", "pending_changes"}
+    )
     session.add(
         StatementRevision(
             statement_id=statement.id,
@@ -114,7 +123,26 @@ def update(
     principal: Principal,
     now: datetime,
 ) -> Statement:
+    """A draft changes directly. Live content changes directly only for a key with
+    `content:publish` (its PATCH publishes the pending working copy too, merged with the
+    patch: it sent the ETag that included it); any other key's PATCH edits the working copy."""
+    if is_live(statement, now):
+        if not principal.can(Scope.CONTENT_PUBLISH):
+            working_copy.edit(session, statement, data, key_id=principal.key_id, now=now)
+            _audit(session, principal, "edit_pending", statement, now)
+            return statement
+        data = working_copy.take_with(session, statement, data)
     was_visible = is_visible(statement, now)
+    _apply(session, statement, data, now)
+    touch(session, statement, now)
+    if was_visible:
+        _announce(session, statement, Operation.UPDATE, now)
+    _audit(session, principal, "update", statement, now)
+    return statement
+
+
+def _apply(session: Session, statement: Statement, data: StatementUpdate, now: datetime) -> None:
+    """Write an update's fields (no version, log or audit: the callers do that)."""
     links = drafting.check_codes(session, data)
     if data.type is not None:
         statement.type = data.type
@@ -129,10 +157,14 @@ def update(
         paragraphs = statements_service.paragraphs(session, statement.id) or {}
         commitments_service.refuse_orphaned_citations(session, statement.id, paragraphs)
     drafting.write_links(session, statement.id, links)
-    touch(session, statement, now)
-    if was_visible:
-        _announce(session, statement, Operation.UPDATE, now)
-    _audit(session, principal, "update", statement, now)
+
+
+def discard_pending(
+    session: Session, statement: Statement, *, principal: Principal, now: datetime
+) -> Statement:
+    """Throw the working copy away (409 when there is none); the public saw none of it."""
+    working_copy.discard(session, statement)
+    _audit(session, principal, "discard_pending", statement, now)
     return statement
 
 
@@ -144,8 +176,12 @@ def publish(
     now: datetime,
     at: datetime | None = None,
 ) -> Statement:
-    """Publish now, or at `at` (a schedule or embargo: invisible until then)."""
+    """Publish now, or at `at` (a schedule or embargo: invisible until then), with the
+    pending working copy applied if there is one."""
     was_visible = is_visible(statement, now)
+    held = working_copy.take(session, statement)
+    if held is not None:
+        _apply(session, statement, held, now)
     if at is None:
         keep = statement.published_at is not None and statement.published_at <= now
         at = statement.published_at if keep and statement.published_at else now
@@ -187,6 +223,10 @@ def unpublish(
     touch(session, statement, now)
     if was_visible:
         _announce(session, statement, Operation.UNPUBLISH, now)
+    held = working_copy.take(session, statement)
+    if held is not None:  # a draft is edited directly: the copy becomes the draft
+        _apply(session, statement, held, now)
+        touch(session, statement, now)
     _audit(session, principal, "unpublish", statement, now)
     return statement
 
@@ -215,10 +255,17 @@ def withdraw(
 
 
 def remove(session: Session, statement: Statement, *, principal: Principal, now: datetime) -> None:
-    """Soft delete: the row stays, so partners get a tombstone. Refused (409) while commitments
-    cite it."""
+    """Soft delete: the row stays, so partners get a tombstone. Deleting live content is
+    unpublishing it, so it needs `content:publish` (a draft only needs the write scope);
+    refused (409) while commitments cite it."""
+    if is_live(statement, now) and not principal.can(Scope.CONTENT_PUBLISH):
+        raise Forbidden(
+            "This API key lacks the `content:publish` scope, which deleting a live (public, "
+            "scheduled or withdrawn) statement needs."
+        )
     commitments_service.refuse_citing_commitments(session, statement.id)
     was_visible = is_visible(statement, now)
+    working_copy.take(session, statement)
     statement.deleted_at = now
     statement.live_since = None
     touch(session, statement, now)

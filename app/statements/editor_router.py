@@ -12,7 +12,7 @@ from app.api.problems import problem_responses
 from app.api.responses import editorial_response
 from app.auth.dependencies import Publisher, StatementsWriter
 from app.db import SessionDep
-from app.statements import drafting, editing
+from app.statements import drafting, editing, working_copy
 from app.statements.models import Statement
 from app.statements.schemas import (
     ScheduleIn,
@@ -40,6 +40,7 @@ def _editorial_response(
     session: Session, statement: Statement, request: Request, status: int = 200
 ) -> Response:
     model = drafting.editorial(session, statement, request.app.state.clock())
+    model = working_copy.with_pending(session, model)
     return editorial_response(model, version_etag(statement.id, statement.version), status)
 
 
@@ -97,8 +98,11 @@ async def update_statement(
     statement_id: StatementId,
     body: StatementUpdate,
 ) -> Response:
-    """Change some fields; needs `If-Match`. A published statement's change is logged for
-    partners and kept as a revision."""
+    """Change some fields; needs `If-Match`. Writing is not publishing: on a live statement
+    (public, scheduled, or withdrawn after being public) a key without `content:publish` edits
+    a pending working copy (shown as `pending` and `pending_changes`; the public keeps the
+    published version until a publisher publishes it). A publisher's change (which publishes
+    a pending copy with it) is logged for partners and kept as a revision."""
     statement = _locked(session, request, statement_id)
     editing.update(session, statement, body, principal=editor, now=request.app.state.clock())
     return _editorial_response(session, statement, request)
@@ -110,8 +114,9 @@ async def update_statement(
 async def delete_statement(
     request: Request, session: SessionDep, editor: StatementsWriter, statement_id: StatementId
 ) -> Response:
-    """Soft delete (partners receive a tombstone); needs `If-Match`. Refused (409, naming
-    them) while commitments cite the statement."""
+    """Soft delete (partners receive a tombstone); needs `If-Match`, and `content:publish`
+    unless the statement is a draft that was never public. Refused (409, naming them) while
+    commitments cite the statement."""
     statement = _locked(session, request, statement_id)
     editing.remove(session, statement, principal=editor, now=request.app.state.clock())
     return Response(status_code=204, headers={"Cache-Control": "no-store"})
@@ -126,7 +131,8 @@ async def delete_statement(
 async def publish_statement(
     request: Request, session: SessionDep, publisher: Publisher, statement_id: StatementId
 ) -> Response:
-    """Visible at once; needs `If-Match` and the `content:publish` scope."""
+    """Visible at once, with its pending working copy applied; needs `If-Match` and the
+    `content:publish` scope."""
     statement = _locked(session, request, statement_id)
     editing.publish(session, statement, principal=publisher, now=request.app.state.clock())
     return _editorial_response(session, statement, request)
@@ -184,4 +190,20 @@ async def withdraw_statement(
     statement = _locked(session, request, statement_id)
     now = request.app.state.clock()
     editing.withdraw(session, statement, note=body.note, principal=publisher, now=now)
+    return _editorial_response(session, statement, request)
+
+
+@router.post(
+    "/{id_or_slug}/discard",
+    response_model=StatementEditorial,
+    summary="Discard a statement's pending working copy",
+    responses=WRITE_ERRORS,
+)
+async def discard_statement_pending(
+    request: Request, session: SessionDep, editor: StatementsWriter, statement_id: StatementId
+) -> Response:
+    """Throw away the pending working copy of a live statement (a 409 when there is none);
+    needs `If-Match`. The public never saw it."""
+    statement = _locked(session, request, statement_id)
+    editing.discard_pending(session, statement, principal=editor, now=request.app.state.clock())
     return _editorial_response(session, statement, request)

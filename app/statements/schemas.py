@@ -1,7 +1,7 @@
 """Public shapes of statements: the list item and the full item."""
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, JsonValue
 
@@ -222,6 +222,15 @@ class StatementEditorial(Schema):
     translations: dict[str, EditorialTranslation]
     created_at: datetime
     updated_at: datetime
+    pending: dict[str, Any] | None = Field(
+        default=None,
+        description="The pending working copy of a live statement (edits by keys without "
+        "`content:publish`), as it would read once published; null when there is none.",
+    )
+    pending_changes: list[str] = Field(
+        default_factory=list,
+        description="JSON pointers to what the working copy would change when published.",
+    )
 
 
 class RevisionList(Schema):

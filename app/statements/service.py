@@ -19,7 +19,7 @@ from app.api.pagination import (
 )
 from app.api.problems import NotFound, Withdrawn
 from app.api.schemas import localize
-from app.statements import queries
+from app.statements import queries, working_copy
 from app.statements.models import (
     ID_PREFIX,
     Statement,
@@ -160,6 +160,8 @@ def list_statements(
     if ids:
         for text in session.execute(queries.SUMMARY_TEXTS, {"ids": ids}):
             texts[text.statement_id][text.lang] = text
+    if preview:  # editors preview what a publisher would publish: the pending working copies
+        working_copy.previewed_page(session, texts)
     tags = _tags_by_statement(session, ids)
     items = []
     for row in rows:
@@ -230,6 +232,8 @@ def get_statement(
     translations: dict[str, StatementTranslation] = {
         t.lang: t for t in session.scalars(queries.FULL_TEXTS, {"id": row.id})
     }
+    if preview:  # editors preview what a publisher would publish: the pending working copy
+        translations = working_copy.previewed_texts(session, row.id, translations)
     text, meta = _localized(translations, language, DETAIL_FIELDS)
     tags = _tags_by_statement(session, [row.id])[row.id]
     detail = StatementDetail.model_validate(

@@ -18,7 +18,7 @@ from app.statements.queries import is_public
 from app.statements.schemas import StatementCreate, StatementUpdate, TranslationIn
 from tests.conftest import FIXED_NOW, requires_postgres
 
-EDITOR = Principal(key_id="test", scopes=frozenset())
+EDITOR = Principal(key_id="test", scopes=frozenset({"content:publish"}))
 
 
 def new_draft(session: Session, n: int) -> Statement:

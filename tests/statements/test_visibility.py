@@ -29,7 +29,7 @@ from tests.conftest import FIXED_NOW, Clock, requires_postgres
 from tests.factories import make_key
 
 STATES = ("draft", "scheduled", "embargoed", "published", "withdrawn")
-EDITOR = Principal(key_id="setup", scopes=frozenset())
+EDITOR = Principal(key_id="setup", scopes=frozenset({"content:publish"}))
 
 
 def make_in_state(session: Session, state: str) -> Statement:
