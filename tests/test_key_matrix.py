@@ -10,6 +10,8 @@ public (their 410 shows the title) and scheduled. Every public GET route of the 
 anonymously, must then answer exactly as before, request ids aside.
 
 Operations come from the document, so a new write route is tried without touching this file.
+Menus, actors and topics have no working copies: every write to them needs `content:publish`
+too, which the second test checks the same way.
 """
 
 from collections.abc import Iterator
@@ -217,9 +219,63 @@ def test_a_key_without_the_publish_scope_changes_nothing_the_public_sees(
     assert statuses["POST /v1/commitments/{id_or_code}/discard"] == 200
 
 
-def test_menu_writes_without_the_publish_scope() -> None:
-    pytest.skip(
-        "menus have no publication workflow yet: a navigation:write key changes the live menu "
-        "at once (PATCH/DELETE/move/reorder of items); pending working copies for menu items "
-        "are still to be built (issue #8, Build 2)"
-    )
+# Menus, actors and topics have no working copies: writing them is publishing them.
+PUBLISHED_AT_ONCE = ("/v1/navigation", "/v1/actors", "/v1/topics")
+PUBLIC_REFERENCE_VIEW = (
+    "/v1/navigation",
+    "/v1/navigation/main",
+    "/v1/navigation/footer",
+    "/v1/actors?limit=100",
+    "/v1/actors/iom",
+    "/v1/topics?limit=100",
+    "/v1/topics/counter-trafficking",
+)
+
+
+def _reference_view(client: TestClient) -> dict[str, Any]:
+    seen: dict[str, Any] = {}
+    for url in PUBLIC_REFERENCE_VIEW:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        headers = dict(response.headers)
+        headers.pop("x-request-id", None)
+        seen[url] = (headers, response.text)
+    return seen
+
+
+@pytest.mark.parametrize("preview", [False, True], ids=["writer", "writer-with-preview"])
+def test_menu_and_taxonomy_writes_need_the_publish_scope(
+    client: TestClient, session: Session, preview: bool
+) -> None:
+    """Every write on menus, actors and topics is refused (403 naming `content:publish`) to a
+    key holding their write scopes without the publish scope, and nothing public changes."""
+    scopes = [Scope.NAVIGATION_WRITE, Scope.TAXONOMIES_WRITE]
+    key = make_key(session, *scopes, *([Scope.CONTENT_PREVIEW] if preview else []))
+    document = client.get("/openapi.json").json()
+    menu = client.get("/v1/navigation/main").json()
+    values = {
+        "menu": "main",
+        "item_id": menu["items"][0]["id"],
+        "id_or_slug": client.get("/v1/actors/iom").json()["id"],
+        "slug": "counter-trafficking",
+    }
+    before = _reference_view(client)
+    tried = 0
+    for path, item in document["paths"].items():
+        if not path.startswith(PUBLISHED_AT_ONCE):
+            continue
+        for method, operation in item.items():
+            if method not in ("post", "patch", "delete", "put"):
+                continue
+            url = path
+            for name, value in values.items():
+                url = url.replace("{" + name + "}", value)
+            body = _example_body(document, operation, path)
+            response = client.request(
+                method.upper(), url, json=body, headers={**key, "If-Match": '"any"'}
+            )
+            assert response.status_code == 403, (method, path, response.text)
+            assert "content:publish" in response.json()["detail"], (method, path)
+            tried += 1
+    assert tried >= 10  # menus, items, actors and topics were all tried
+    assert _reference_view(client) == before

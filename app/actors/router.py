@@ -14,7 +14,7 @@ from app.api.pagination import Page, PageDep
 from app.api.preconditions import require_if_match, version_etag
 from app.api.problems import problem_responses
 from app.api.responses import Fresh, editorial_response, public_response, read_responses
-from app.auth.dependencies import TaxonomiesWriter
+from app.auth.dependencies import TaxonomiesPublisher, TaxonomiesWriter
 from app.changes.dependencies import ContentVersionDep
 from app.db import SessionDep
 
@@ -95,7 +95,7 @@ def _editorial(actor: Actor, status: int = 200) -> Response:
     responses=problem_responses(401, 403, 409, 413, 422),
 )
 async def create_actor(
-    request: Request, session: SessionDep, editor: TaxonomiesWriter, body: editing.ActorCreate
+    request: Request, session: SessionDep, editor: TaxonomiesPublisher, body: editing.ActorCreate
 ) -> Response:
     """A new state, organization or group that can make commitments. `Idempotency-Key` makes
     retries safe."""
@@ -119,7 +119,7 @@ async def create_actor(
 async def update_actor(
     request: Request,
     session: SessionDep,
-    editor: TaxonomiesWriter,
+    editor: TaxonomiesPublisher,
     actor_id: ActorId,
     body: editing.ActorUpdate,
 ) -> Response:
@@ -154,7 +154,7 @@ async def get_actor_editorial(
 async def delete_actor(
     request: Request,
     session: SessionDep,
-    editor: TaxonomiesWriter,
+    editor: TaxonomiesPublisher,
     actor_id: ActorId,
 ) -> Response:
     """Soft delete, refused (409) while commitments name the actor; needs `If-Match`."""

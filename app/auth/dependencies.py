@@ -48,19 +48,20 @@ async def current_principal(request: Request, session: SessionDep) -> Principal 
 PrincipalDep = Annotated[Principal | None, Depends(current_principal)]
 
 
-def require(scope: Scope) -> Callable[..., Awaitable[Principal]]:
-    """A dependency that lets through only keys holding `scope`."""
+def require(*scopes: Scope) -> Callable[..., Awaitable[Principal]]:
+    """A dependency that lets through only keys holding every one of `scopes`."""
 
     async def dependency(principal: PrincipalDep) -> Principal:
         if principal is None:
             raise Unauthorized(
                 "This request needs an API key.", headers={"WWW-Authenticate": CHALLENGE}
             )
-        if not principal.can(scope):
-            raise Forbidden(f"This API key lacks the `{scope.value}` scope.")
+        for scope in scopes:
+            if not principal.can(scope):
+                raise Forbidden(f"This API key lacks the `{scope.value}` scope.")
         return principal
 
-    dependency.__name__ = f"require_{scope.name.lower()}"
+    dependency.__name__ = "require_" + "_and_".join(scope.name.lower() for scope in scopes)
     return dependency
 
 
@@ -95,3 +96,11 @@ PreviewDep = Annotated[bool, Depends(preview_mode)]
 CommitmentsWriter = Annotated[Principal, Depends(require(Scope.COMMITMENTS_WRITE))]
 NavigationWriter = Annotated[Principal, Depends(require(Scope.NAVIGATION_WRITE))]
 TaxonomiesWriter = Annotated[Principal, Depends(require(Scope.TAXONOMIES_WRITE))]
+# Menus, actors and topics have no pending working copies (yet): every write to them changes
+# what the public sees at once, so writing them is publishing and needs `content:publish` too.
+NavigationPublisher = Annotated[
+    Principal, Depends(require(Scope.NAVIGATION_WRITE, Scope.CONTENT_PUBLISH))
+]
+TaxonomiesPublisher = Annotated[
+    Principal, Depends(require(Scope.TAXONOMIES_WRITE, Scope.CONTENT_PUBLISH))
+]

@@ -9,7 +9,7 @@ from app.api.idempotency import idempotent
 from app.api.preconditions import require_if_match, version_etag
 from app.api.problems import problem_responses
 from app.api.responses import editorial_response
-from app.auth.dependencies import NavigationWriter
+from app.auth.dependencies import NavigationPublisher, NavigationWriter
 from app.db import SessionDep
 from app.navigation import editing
 from app.navigation.models import Menu, NavigationItem
@@ -49,7 +49,7 @@ def _menu_response(menu: Menu, status: int = 200) -> Response:
     responses=problem_responses(401, 403, 409, 413, 422),
 )
 async def create_menu(
-    request: Request, session: SessionDep, editor: NavigationWriter, body: MenuCreate
+    request: Request, session: SessionDep, editor: NavigationPublisher, body: MenuCreate
 ) -> Response:
     """A new, empty menu. `Idempotency-Key` makes retries safe."""
 
@@ -97,7 +97,11 @@ async def get_item_editorial(
     responses=WRITE_ERRORS,
 )
 async def create_item(
-    request: Request, session: SessionDep, editor: NavigationWriter, menu: MenuKey, body: ItemCreate
+    request: Request,
+    session: SessionDep,
+    editor: NavigationPublisher,
+    menu: MenuKey,
+    body: ItemCreate,
 ) -> Response:
     """Insert an item under a parent (or at the root), at a position or at the end.
     `Idempotency-Key` makes retries safe."""
@@ -122,7 +126,7 @@ async def create_item(
 async def update_item(
     request: Request,
     session: SessionDep,
-    editor: NavigationWriter,
+    editor: NavigationPublisher,
     menu: MenuKey,
     item_id: ItemId,
     body: ItemUpdate,
@@ -146,7 +150,7 @@ async def update_item(
 async def move_item(
     request: Request,
     session: SessionDep,
-    editor: NavigationWriter,
+    editor: NavigationPublisher,
     menu: MenuKey,
     item_id: ItemId,
     body: ItemMove,
@@ -169,7 +173,7 @@ async def move_item(
 async def reorder_children(
     request: Request,
     session: SessionDep,
-    editor: NavigationWriter,
+    editor: NavigationPublisher,
     menu: MenuKey,
     body: ChildrenOrder,
 ) -> Response:
@@ -192,7 +196,7 @@ async def reorder_children(
 async def remove_item(
     request: Request,
     session: SessionDep,
-    editor: NavigationWriter,
+    editor: NavigationPublisher,
     menu: MenuKey,
     item_id: ItemId,
 ) -> Response:

@@ -9,7 +9,7 @@ from app.api.idempotency import idempotent
 from app.api.preconditions import require_if_match, version_etag
 from app.api.problems import problem_responses
 from app.api.responses import editorial_response
-from app.auth.dependencies import TaxonomiesWriter
+from app.auth.dependencies import TaxonomiesPublisher, TaxonomiesWriter
 from app.db import SessionDep
 from app.taxonomy import editing
 from app.taxonomy.models import Topic
@@ -31,7 +31,7 @@ def _topic_editorial(topic: Topic, status: int = 200) -> Response:
     responses=problem_responses(401, 403, 409, 413, 422),
 )
 async def create_topic(
-    request: Request, session: SessionDep, editor: TaxonomiesWriter, body: editing.TopicCreate
+    request: Request, session: SessionDep, editor: TaxonomiesPublisher, body: editing.TopicCreate
 ) -> Response:
     """A new topic statements can be tagged with. `Idempotency-Key` makes retries safe."""
 
@@ -68,7 +68,7 @@ async def get_topic_editorial(
 async def update_topic(
     request: Request,
     session: SessionDep,
-    editor: TaxonomiesWriter,
+    editor: TaxonomiesPublisher,
     slug: Annotated[str, Path(max_length=64)],
     body: editing.TopicUpdate,
 ) -> Response:
@@ -88,7 +88,7 @@ async def update_topic(
 async def delete_topic(
     request: Request,
     session: SessionDep,
-    editor: TaxonomiesWriter,
+    editor: TaxonomiesPublisher,
     slug: Annotated[str, Path(max_length=64)],
 ) -> Response:
     """Soft delete, refused (409) while statements are tagged with it; needs `If-Match`."""

@@ -10,7 +10,7 @@ from tests.factories import make_key
 
 @pytest.fixture
 def editor(session: Session) -> dict[str, str]:
-    return make_key(session, Scope.TAXONOMIES_WRITE)
+    return make_key(session, Scope.TAXONOMIES_WRITE, Scope.CONTENT_PUBLISH)
 
 
 def test_create_and_update_an_actor(client: TestClient, editor: dict[str, str]) -> None:

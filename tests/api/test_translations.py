@@ -77,7 +77,7 @@ RESOURCES = [
     ),
     Resource(
         "actor",
-        (Scope.TAXONOMIES_WRITE,),
+        (Scope.TAXONOMIES_WRITE, Scope.CONTENT_PUBLISH),
         "/v1/actors",
         lambda names: {"slug": "merge-test", "type": "ngo", "names": names},
         lambda body: f"/v1/actors/{body['id']}",
@@ -88,7 +88,7 @@ RESOURCES = [
     ),
     Resource(
         "topic",
-        (Scope.TAXONOMIES_WRITE,),
+        (Scope.TAXONOMIES_WRITE, Scope.CONTENT_PUBLISH),
         "/v1/topics",
         lambda names: {"slug": "merge-test", "names": names},
         lambda body: f"/v1/topics/{body['slug']}",
@@ -99,7 +99,7 @@ RESOURCES = [
     ),
     Resource(
         "menu item",
-        (Scope.NAVIGATION_WRITE,),
+        (Scope.NAVIGATION_WRITE, Scope.CONTENT_PUBLISH),
         "/v1/navigation/main/items",
         lambda labels: {"kind": "route", "route": "/merge-test", "labels": labels},
         lambda body: f"/v1/navigation/main/items/{body['id']}",

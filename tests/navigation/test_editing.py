@@ -15,7 +15,7 @@ from tests.factories import make_key
 
 @pytest.fixture
 def editor(session: Session) -> dict[str, str]:
-    return make_key(session, Scope.NAVIGATION_WRITE)
+    return make_key(session, Scope.NAVIGATION_WRITE, Scope.CONTENT_PUBLISH)
 
 
 def add(client: TestClient, editor: dict[str, str], **item: Any) -> Any:

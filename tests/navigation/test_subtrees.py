@@ -61,7 +61,7 @@ def test_a_subtree_is_fetched_by_its_root(
 
 
 def test_children_a_reader_cannot_see_do_not_count(client: TestClient, session: Session) -> None:
-    writer = make_key(session, Scope.NAVIGATION_WRITE)
+    writer = make_key(session, Scope.NAVIGATION_WRITE, Scope.CONTENT_PUBLISH)
     draft = make_statement(session, published_at=FIXED_NOW, status=PublicationStatus.DRAFT)
     heading = client.post(
         "/v1/navigation/main/items",
