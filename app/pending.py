@@ -7,13 +7,18 @@ onto it. This module knows no domain: the domains store their own update bodies 
 """
 
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
+from pydantic import BaseModel
 from sqlalchemy import String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy.orm.attributes import flag_modified
 
+from app.api.problems import Conflict
 from app.db import Base, Versioned
+
+U = TypeVar("U", bound=BaseModel)  # an update body
+E = TypeVar("E", bound=BaseModel)  # an editorial representation
 
 
 class PendingCopy(Base):
@@ -136,3 +141,49 @@ def differences(live: dict[str, Any], pending: dict[str, Any]) -> list[str]:
         else:
             pointers.append(f"/{name}")
     return pointers
+
+
+def as_patch(data: BaseModel) -> dict[str, Any]:
+    """An update body as stored in a working copy: the fields it set, as JSON."""
+    return data.model_dump(mode="json", exclude_unset=True)
+
+
+def take(session: Session, resource_type: str, resource_id: str, update: type[U]) -> U | None:
+    """Remove the working copy and return it as one update body, to be applied."""
+    patch = drop(session, resource_type, resource_id)
+    return None if patch is None else update.model_validate(patch)
+
+
+def take_with(session: Session, resource_type: str, resource_id: str, data: U) -> U:
+    """The working copy (removed) with `data` merged onto it: what a publisher's PATCH
+    applies. It sent the ETag of the version that showed the copy, so it saw what it
+    publishes (as Wagtail publishes the latest draft revision, everyone's edits included)."""
+    patch = drop(session, resource_type, resource_id)
+    if patch is None:
+        return data
+    return type(data).model_validate(merge_patch(patch, as_patch(data)))
+
+
+def discard(session: Session, resource_type: str, resource_id: str, row: Versioned) -> None:
+    if get(session, resource_type, resource_id) is None:
+        raise Conflict(f"This {resource_type} has no pending working copy to discard.")
+    # The version first: its UPDATE checks the version read and locks the row, so of two
+    # editors holding one ETag the second gets its 412 before it touches the copy.
+    new_editorial_version(session, row)
+    drop(session, resource_type, resource_id)
+
+
+def with_pending(
+    session: Session,
+    resource_type: str,
+    resource_id: str,
+    model: E,
+    content_fields: tuple[str, ...],
+) -> E:
+    """An editorial representation plus the working copy and what it would change."""
+    patch = get(session, resource_type, resource_id)
+    if patch is None:
+        return model
+    live = {k: v for k, v in model.model_dump(mode="json").items() if k in content_fields}
+    copy = overlay(live, patch)
+    return model.model_copy(update={"pending": copy, "pending_changes": differences(live, copy)})

@@ -11,7 +11,6 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app import pending
-from app.api.problems import Conflict
 from app.api.translations import merge_translations
 from app.commitments import drafting
 from app.commitments.models import Commitment
@@ -36,10 +35,6 @@ def held(session: Session, commitment: Commitment) -> dict[str, Any] | None:
     return pending.get(session, RESOURCE, commitment.id)
 
 
-def as_patch(data: CommitmentUpdate) -> dict[str, Any]:
-    return data.model_dump(mode="json", exclude_unset=True)
-
-
 def edit(
     session: Session, commitment: Commitment, data: CommitmentUpdate, *, key_id: str, now: datetime
 ) -> None:
@@ -54,49 +49,31 @@ def edit(
         drafting.check_source(session, source, dict(data.translations or {}))
     if "due_on" in given:
         drafting.check_dates(commitment.made_on, data.due_on)
-    merged = pending.merge_patch(held(session, commitment) or {}, as_patch(data))
+    merged = pending.merge_patch(held(session, commitment) or {}, pending.as_patch(data))
     if merged.get("translations") is not None:
         current = {lang: lang for lang in drafting.languages(session, commitment.id)}
         merge_translations(current, merged["translations"], pointer="#/translations")
     # The version first: its UPDATE checks the version read and locks the row, so of two
     # editors holding one ETag the second gets its 412 before it touches the copy.
     pending.new_editorial_version(session, commitment)
-    pending.put(session, RESOURCE, commitment.id, as_patch(data), key_id=key_id, now=now)
+    pending.put(session, RESOURCE, commitment.id, pending.as_patch(data), key_id=key_id, now=now)
 
 
 def take(session: Session, commitment: Commitment) -> CommitmentUpdate | None:
-    """Remove the working copy and return it as one update, to be applied."""
-    patch = pending.drop(session, RESOURCE, commitment.id)
-    return None if patch is None else CommitmentUpdate.model_validate(patch)
+    return pending.take(session, RESOURCE, commitment.id, CommitmentUpdate)
 
 
 def take_with(session: Session, commitment: Commitment, data: CommitmentUpdate) -> CommitmentUpdate:
-    """The working copy (removed) with `data` merged onto it: what a publisher's PATCH
-    applies. It sent the ETag of the version that showed the copy, so it saw what it
-    publishes (as Wagtail publishes the latest draft revision, everyone's edits included)."""
-    patch = pending.drop(session, RESOURCE, commitment.id)
-    if patch is None:
-        return data
-    return CommitmentUpdate.model_validate(pending.merge_patch(patch, as_patch(data)))
+    return pending.take_with(session, RESOURCE, commitment.id, data)
 
 
 def discard(session: Session, commitment: Commitment) -> None:
-    if pending.get(session, RESOURCE, commitment.id) is None:
-        raise Conflict("This commitment has no pending working copy to discard.")
-    pending.new_editorial_version(session, commitment)  # first: settles a race (see `edit`)
-    pending.drop(session, RESOURCE, commitment.id)
+    pending.discard(session, RESOURCE, commitment.id, commitment)
 
 
 def with_pending(session: Session, model: CommitmentEditorial) -> CommitmentEditorial:
     """The editorial representation plus the working copy and what it would change."""
-    patch = pending.get(session, RESOURCE, model.id)
-    if patch is None:
-        return model
-    live = {k: v for k, v in model.model_dump(mode="json").items() if k in CONTENT_FIELDS}
-    copy = pending.overlay(live, patch)
-    return model.model_copy(
-        update={"pending": copy, "pending_changes": pending.differences(live, copy)}
-    )
+    return pending.with_pending(session, RESOURCE, model.id, model, CONTENT_FIELDS)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import pending
-from app.api.problems import Conflict
 from app.api.translations import merge_translations
 from app.statements import drafting
 from app.statements.models import SlugClaim, Statement, StatementTranslation
@@ -28,17 +27,13 @@ def held(session: Session, statement: Statement) -> dict[str, Any] | None:
     return pending.get(session, RESOURCE, statement.id)
 
 
-def as_patch(data: StatementUpdate) -> dict[str, Any]:
-    return data.model_dump(mode="json", exclude_unset=True)
-
-
 def edit(
     session: Session, statement: Statement, data: StatementUpdate, *, key_id: str, now: datetime
 ) -> None:
     """Merge the PATCH onto the working copy, checked as it would be when applied (unknown
     codes 422, slugs held by another statement 409, no language left 422)."""
     drafting.check_codes(session, data)
-    merged = pending.merge_patch(held(session, statement) or {}, as_patch(data))
+    merged = pending.merge_patch(held(session, statement) or {}, pending.as_patch(data))
     if merged.get("translations") is not None:
         languages = session.scalars(
             select(StatementTranslation.lang).where(
@@ -59,42 +54,24 @@ def edit(
     # The version first: its UPDATE checks the version read and locks the row, so of two
     # editors holding one ETag the second gets its 412 before it touches the copy.
     pending.new_editorial_version(session, statement)
-    pending.put(session, RESOURCE, statement.id, as_patch(data), key_id=key_id, now=now)
+    pending.put(session, RESOURCE, statement.id, pending.as_patch(data), key_id=key_id, now=now)
 
 
 def take(session: Session, statement: Statement) -> StatementUpdate | None:
-    """Remove the working copy and return it as one update, to be applied."""
-    patch = pending.drop(session, RESOURCE, statement.id)
-    return None if patch is None else StatementUpdate.model_validate(patch)
+    return pending.take(session, RESOURCE, statement.id, StatementUpdate)
 
 
 def take_with(session: Session, statement: Statement, data: StatementUpdate) -> StatementUpdate:
-    """The working copy (removed) with `data` merged onto it: what a publisher's PATCH
-    applies. It sent the ETag of the version that showed the copy, so it saw what it
-    publishes (as Wagtail publishes the latest draft revision, everyone's edits included)."""
-    patch = pending.drop(session, RESOURCE, statement.id)
-    if patch is None:
-        return data
-    return StatementUpdate.model_validate(pending.merge_patch(patch, as_patch(data)))
+    return pending.take_with(session, RESOURCE, statement.id, data)
 
 
 def discard(session: Session, statement: Statement) -> None:
-    if pending.get(session, RESOURCE, statement.id) is None:
-        raise Conflict("This statement has no pending working copy to discard.")
-    pending.new_editorial_version(session, statement)  # first: settles a race (see `edit`)
-    pending.drop(session, RESOURCE, statement.id)
+    pending.discard(session, RESOURCE, statement.id, statement)
 
 
 def with_pending(session: Session, model: StatementEditorial) -> StatementEditorial:
     """The editorial representation plus the working copy and what it would change."""
-    patch = pending.get(session, RESOURCE, model.id)
-    if patch is None:
-        return model
-    live = {k: v for k, v in model.model_dump(mode="json").items() if k in CONTENT_FIELDS}
-    copy = pending.overlay(live, patch)
-    return model.model_copy(
-        update={"pending": copy, "pending_changes": pending.differences(live, copy)}
-    )
+    return pending.with_pending(session, RESOURCE, model.id, model, CONTENT_FIELDS)
 
 
 @dataclass(frozen=True)
