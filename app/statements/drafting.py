@@ -21,6 +21,7 @@ from app.statements.models import (
     statement_topics,
 )
 from app.statements.schemas import (
+    DatelinePlace,
     EditorialTranslation,
     Paragraph,
     StatementCreate,
@@ -64,7 +65,7 @@ def editorial(session: Session, statement: Statement, now: datetime) -> Statemen
         withdrawn_at=statement.withdrawn_at,
         withdrawal_note=statement.withdrawal_note,
         deleted_at=statement.deleted_at,
-        dateline_place=statement.dateline_place_code,
+        dateline=DatelinePlace(place=statement.dateline_place_code),
         translations={
             t.lang: EditorialTranslation(
                 slug=t.slug,
@@ -99,8 +100,8 @@ def check_codes(session: Session, data: StatementCreate | StatementUpdate) -> di
         links["terms"] = taxonomy.known_term_codes(
             session, terms, pointers=at("#/terms", len(terms))
         )
-    if data.dateline_place is not None:
-        taxonomy.known_place_codes(session, [data.dateline_place], pointers=["#/dateline_place"])
+    if data.dateline is not None and data.dateline.place is not None:
+        taxonomy.known_place_codes(session, [data.dateline.place], pointers=["#/dateline/place"])
     return links
 
 

@@ -103,7 +103,7 @@ def create(
         id=new_id(ID_PREFIX),
         type=data.type,
         publication_status=PublicationStatus.DRAFT,
-        dateline_place_code=data.dateline_place,
+        dateline_place_code=data.dateline.place if data.dateline else None,
         created_at=now,
         updated_at=now,
     )
@@ -146,8 +146,8 @@ def _apply(session: Session, statement: Statement, data: StatementUpdate, now: d
     links = drafting.check_codes(session, data)
     if data.type is not None:
         statement.type = data.type
-    if "dateline_place" in data.model_fields_set:
-        statement.dateline_place_code = data.dateline_place
+    if "dateline" in data.model_fields_set:
+        statement.dateline_place_code = data.dateline.place if data.dateline else None
     if data.translations is not None:
         current = statements_service.paragraphs(session, statement.id) or {}
         merge_translations(current, data.translations, pointer="#/translations")  # 422 early

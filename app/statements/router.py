@@ -138,7 +138,7 @@ async def get_statement(
             session, id_or_slug=id_or_slug, language=language, now=now, preview=preview
         )
         headers = {}
-        current_slugs = {t.slug for t in detail.translations}
+        current_slugs = {t.slug for t in detail.translations.values()}
         if id_or_slug != detail.id and id_or_slug not in current_slugs:  # a former slug
             parent = request.url.path.rsplit("/", 1)[0]
             headers = canonical_headers(request, f"{parent}/{quote(detail.slug)}")

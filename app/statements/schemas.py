@@ -53,9 +53,22 @@ class Paragraph(Schema):
 
 
 class TranslationRef(Schema):
-    lang: str
+    """A translation as the public item links to it (the editorial one adds its texts)."""
+
     slug: str
     title: str
+
+
+class DatelinePlace(Schema):
+    """Where a statement is datelined; each translation carries the printed `dateline` text."""
+
+    place: str | None = Field(description="Country of the dateline city (ISO 3166-1 alpha-3).")
+
+
+class DatelineIn(Input):
+    place: Code | None = Field(
+        default=None, description="Country of the dateline city (ISO 3166-1 alpha-3)."
+    )
 
 
 class StatementSummary(Localized):
@@ -92,22 +105,22 @@ class StatementDetail(StatementSummary):
                             "text": "L'OIM salue l'adoption de la Déclaration de Los Angeles.",
                         }
                     ],
-                    "translations": [
-                        {
-                            "lang": "en",
+                    "translations": {
+                        "en": {
                             "slug": "iom-statement-los-angeles-declaration-migration-and-"
                             "protection",
                             "title": "IOM Statement on the Los Angeles Declaration",
                         }
-                    ],
+                    },
                 }
             ]
         }
     )
 
     body: list[Paragraph]
-    translations: list[TranslationRef] = Field(
-        description="Every language this statement exists in, with its slug there."
+    translations: dict[str, TranslationRef] = Field(
+        description="Every language this statement exists in, with its slug and title there "
+        "(the editorial representation's `translations`, without the texts)."
     )
     commitments: list[CommitmentRef] | None = Field(
         default=None,
@@ -135,7 +148,7 @@ class TranslationIn(Input):
 
 _WRITE_EXAMPLE: dict[str, JsonValue] = {
     "type": "press_release",
-    "dateline_place": "CHE",
+    "dateline": {"place": "CHE"},
     "places": ["019"],
     "topics": ["migration-governance"],
     "terms": ["gcm:23"],
@@ -157,7 +170,7 @@ class StatementCreate(Input):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [_WRITE_EXAMPLE]})
 
     type: StatementType
-    dateline_place: Code | None = None
+    dateline: DatelineIn | None = None
     places: list[Code] = Field(default_factory=list, max_length=50)
     topics: list[Code] = Field(default_factory=list, max_length=20)
     terms: list[Code] = Field(default_factory=list, max_length=50)
@@ -175,7 +188,7 @@ class StatementUpdate(Input):
     )
 
     type: StatementType | None = None
-    dateline_place: Code | None = None
+    dateline: DatelineIn | None = None
     places: list[Code] | None = Field(default=None, max_length=50)
     topics: list[Code] | None = Field(default=None, max_length=20)
     terms: list[Code] | None = Field(default=None, max_length=50)
@@ -215,7 +228,7 @@ class StatementEditorial(Schema):
     withdrawn_at: datetime | None
     withdrawal_note: str | None
     deleted_at: datetime | None
-    dateline_place: str | None
+    dateline: DatelinePlace
     places: list[str]
     topics: list[str]
     terms: list[str]

@@ -240,10 +240,9 @@ def get_statement(
         {
             **_summary_fields(row, text, tags),
             "body": [Paragraph.model_validate(p) for p in text.body],
-            "translations": [
-                TranslationRef(lang=t.lang, slug=t.slug, title=t.title)
-                for t in translations.values()
-            ],
+            "translations": {
+                t.lang: TranslationRef(slug=t.slug, title=t.title) for t in translations.values()
+            },
             **meta,
         }
     )

@@ -20,7 +20,7 @@ from app.statements.models import SlugClaim, Statement, StatementTranslation
 from app.statements.schemas import StatementEditorial, StatementUpdate, TranslationIn
 
 RESOURCE = "statement"
-CONTENT_FIELDS = ("type", "dateline_place", "places", "topics", "terms", "translations")
+CONTENT_FIELDS = ("type", "dateline", "places", "topics", "terms", "translations")
 
 
 def held(session: Session, statement: Statement) -> dict[str, Any] | None:
