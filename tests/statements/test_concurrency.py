@@ -17,6 +17,7 @@ from app.config import Settings
 from app.main import create_app
 from app.statements.models import Statement
 from tests.conftest import FIXED_NOW, Clock, requires_postgres
+from tests.races import patch_together
 
 pytestmark = requires_postgres
 ROUNDS = 50
@@ -39,26 +40,6 @@ def live_app(settings: Settings, engine: Any) -> Iterator[tuple[FastAPI, dict[st
         )
         session.execute(delete(ApiKey).where(ApiKey.id == key_id))
     app.state.engine.dispose()
-
-
-def patch_title(
-    app: FastAPI,
-    editor: dict[str, str],
-    statement_id: str,
-    etag: str,
-    title: str,
-    barrier: threading.Barrier,
-    results: dict[str, Any],
-) -> None:
-    """One editor's update, started together with the other's."""
-    body = {"slug": "race-test", "title": title, "summary": "S.", "body": [{"text": "T."}]}
-    with TestClient(app) as client:
-        barrier.wait()
-        results[title] = client.patch(
-            f"/v1/statements/{statement_id}",
-            headers={**editor, "If-Match": etag},
-            json={"translations": {"en": body}},
-        )
 
 
 def test_concurrent_patches_with_one_etag_end_in_one_200_and_one_412(
@@ -85,19 +66,25 @@ def test_concurrent_patches_with_one_etag_end_in_one_200_and_one_412(
         statement_id = created.json()["id"]
         etag = created.headers["etag"]
         for round_ in range(ROUNDS):
-            barrier = threading.Barrier(2)
-            results: dict[str, Any] = {}
-            threads = [
-                threading.Thread(
-                    target=patch_title,
-                    args=(app, editor, statement_id, etag, f"{name} {round_}", barrier, results),
-                )
-                for name in ("alice", "bob")
-            ]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join(timeout=30)
+            results = patch_together(
+                app,
+                editor,
+                f"/v1/statements/{statement_id}",
+                etag,
+                {
+                    title: {
+                        "translations": {
+                            "en": {
+                                "slug": "race-test",
+                                "title": title,
+                                "summary": "S.",
+                                "body": [{"text": "T."}],
+                            }
+                        }
+                    }
+                    for title in (f"alice {round_}", f"bob {round_}")
+                },
+            )
             statuses = sorted(r.status_code for r in results.values())
             assert statuses == [200, 412], (round_, statuses)
             winner = next(title for title, r in results.items() if r.status_code == 200)

@@ -1,7 +1,6 @@
 """Two writers editing one live statement's working copy: exactly one wins (PostgreSQL, real
 concurrent transactions), and the public never sees either."""
 
-import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -20,6 +19,7 @@ from app.main import create_app
 from app.pending import PendingCopy
 from app.statements.models import Statement
 from tests.conftest import FIXED_NOW, Clock, requires_postgres
+from tests.races import patch_together
 
 pytestmark = requires_postgres
 ROUNDS = 20
@@ -59,24 +59,6 @@ def live_app(settings: Settings, engine: Any) -> Iterator[tuple[FastAPI, dict[st
     app.state.engine.dispose()
 
 
-def patch_title(
-    app: FastAPI,
-    writer: dict[str, str],
-    statement_id: str,
-    etag: str,
-    title: str,
-    barrier: threading.Barrier,
-    results: dict[str, Any],
-) -> None:
-    with TestClient(app) as client:
-        barrier.wait()
-        results[title] = client.patch(
-            f"/v1/statements/{statement_id}",
-            headers={**writer, "If-Match": etag},
-            json={"translations": {"en": {**TEXT, "title": title}}},
-        )
-
-
 def test_concurrent_edits_of_a_working_copy_end_in_one_200_and_one_412(
     live_app: tuple[FastAPI, dict[str, str], str],
 ) -> None:
@@ -87,19 +69,16 @@ def test_concurrent_edits_of_a_working_copy_end_in_one_200_and_one_412(
             "etag"
         ]
         for round_ in range(ROUNDS):
-            barrier = threading.Barrier(2)
-            results: dict[str, Any] = {}
-            threads = [
-                threading.Thread(
-                    target=patch_title,
-                    args=(app, writer, statement_id, etag, f"{name} {round_}", barrier, results),
-                )
-                for name in ("alice", "bob")
-            ]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join(timeout=30)
+            results = patch_together(
+                app,
+                writer,
+                f"/v1/statements/{statement_id}",
+                etag,
+                {
+                    title: {"translations": {"en": {**TEXT, "title": title}}}
+                    for title in (f"alice {round_}", f"bob {round_}")
+                },
+            )
             statuses = sorted(r.status_code for r in results.values())
             assert statuses == [200, 412], (round_, statuses)
             winner = next(title for title, r in results.items() if r.status_code == 200)
