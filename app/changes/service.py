@@ -1,9 +1,12 @@
 """The content version and the change log: one module, knowing no domain."""
 
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Literal
 
-from sqlalchemy import case, literal, select, update
+from sqlalchemy import case, func, literal, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.changes.models import ChangeEntry, ContentVersion
@@ -38,12 +41,38 @@ def bump(session: Session, *, at: datetime | None = None) -> int:
 class Operation(StrEnum):
     PUBLISH = "publish"  # became visible (published now, or a scheduled time came)
     UPDATE = "update"  # visible content changed
-    UNPUBLISH = "unpublish"  # back to draft: gone from public view
+    UNPUBLISH = "unpublish"  # back to draft (or rescheduled): gone from public view
     WITHDRAW = "withdraw"  # gone from public view, with a public note
     DELETE = "delete"  # deleted (soft): gone from public view
 
 
 REMOVALS = frozenset({Operation.UNPUBLISH, Operation.WITHDRAW, Operation.DELETE})
+# What a reader is told about a removal (the feed's `reason`).
+REMOVAL_REASONS = {
+    Operation.UNPUBLISH.value: "unpublished",
+    Operation.WITHDRAW.value: "withdrawn",
+    Operation.DELETE.value: "deleted",
+}
+FILTERED_OUT = "filtered_out"
+_NO_LANGUAGE = ","  # stored for "public in no language" (None stands for every language)
+
+
+def _encode(langs: Iterable[str] | None) -> str | None:
+    return None if langs is None else "," + "".join(f"{tag}," for tag in sorted(set(langs)))
+
+
+def _public_langs_before(session: Session, resource_type: str, resource_id: str) -> str | None:
+    """The languages the public could read the item in, as its last entry left them."""
+    last = session.execute(
+        select(ChangeEntry.operation, ChangeEntry.langs)
+        .where(ChangeEntry.resource_type == resource_type, ChangeEntry.resource_id == resource_id)
+        .order_by(ChangeEntry.seq.desc())
+        .limit(1)
+    ).first()
+    if last is None or last.operation in REMOVAL_REASONS:
+        return _NO_LANGUAGE
+    langs: str | None = last.langs
+    return langs
 
 
 def record(
@@ -54,9 +83,15 @@ def record(
     version: int,
     operation: Operation,
     at: datetime,
-    reason: str | None = None,
+    langs: Iterable[str] | None = None,
+    note: str | None = None,
 ) -> ChangeEntry:
-    """Append one entry in the caller's transaction; its sequence number is the new version."""
+    """Append one entry in the caller's transaction; its sequence number is the new version.
+
+    `langs`: the languages the public can read the item in after the change (None: every
+    language); ignored for removals, after which it is public in none. `note`: the public
+    note of a withdrawal."""
+    previous = _public_langs_before(session, resource_type, resource_id)
     seq = bump(session, at=at)
     entry = ChangeEntry(
         seq=seq,
@@ -64,8 +99,10 @@ def record(
         resource_id=resource_id,
         version=version,
         operation=operation.value,
-        reason=reason,
+        reason=note,
         occurred_at=at,
+        langs=_NO_LANGUAGE if operation in REMOVALS else _encode(langs),
+        previous_langs=previous,
     )
     session.add(entry)
     session.flush()
@@ -78,6 +115,103 @@ def entries_after(session: Session, seq: int, *, limit: int = 1000) -> list[Chan
             select(ChangeEntry).where(ChangeEntry.seq > seq).order_by(ChangeEntry.seq).limit(limit)
         )
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One change as a reader with a given filter sees it."""
+
+    seq: int
+    type: str
+    id: str
+    op: Literal["upsert", "delete"]
+    reason: str | None  # on deletes: unpublished, withdrawn, deleted or filtered_out
+    version: int
+    at: datetime
+    note: str | None  # a withdrawal's public note
+
+
+@dataclass(frozen=True, slots=True)
+class EventPage:
+    events: list[Event]
+    next_after: int  # where the reader goes on from (past entries its filter skipped)
+    latest_seq: int  # the newest entry in the log, whatever the filter
+    more: bool
+
+
+def _has(langs: str | None, lang: str) -> bool:
+    return langs is None or f",{lang}," in langs
+
+
+def as_seen(entry: ChangeEntry, lang: str | None) -> Event | None:
+    """The entry as a reader filtering on `lang` sees it (None: it does not concern it)."""
+    op: Literal["upsert", "delete"] = "delete" if entry.operation in REMOVAL_REASONS else "upsert"
+    reason = REMOVAL_REASONS.get(entry.operation)
+    if lang is not None:
+        was_in, is_in = _has(entry.previous_langs, lang), _has(entry.langs, lang)
+        if op == "upsert" and not is_in:
+            if not was_in:
+                return None
+            op, reason = "delete", FILTERED_OUT
+        elif op == "delete" and not was_in:
+            return None
+    return Event(
+        seq=entry.seq,
+        type=entry.resource_type,
+        id=entry.resource_id,
+        op=op,
+        reason=reason,
+        version=entry.version,
+        at=entry.occurred_at,
+        note=entry.reason if entry.operation == Operation.WITHDRAW.value else None,
+    )
+
+
+def read_events(
+    session: Session,
+    *,
+    after: int,
+    limit: int,
+    types: Collection[str] = (),
+    lang: str | None = None,
+) -> EventPage:
+    """Committed entries after `after`, as the filter sees them, in sequence order.
+
+    Only committed entries are ever read, and `record` hands out sequence numbers under the
+    content version's row lock, so a reader never sees N+1 before N. The language filter is
+    applied in SQL too (either side of the change in `lang`), so skipped rows cost no I/O.
+    """
+    query = select(ChangeEntry).where(ChangeEntry.seq > after).order_by(ChangeEntry.seq)
+    if types:
+        query = query.where(ChangeEntry.resource_type.in_(sorted(types)))
+    if lang is not None:
+        pattern = f"%,{lang},%"
+        query = query.where(
+            or_(
+                ChangeEntry.langs.is_(None),
+                ChangeEntry.previous_langs.is_(None),
+                ChangeEntry.langs.like(pattern),
+                ChangeEntry.previous_langs.like(pattern),
+            )
+        )
+    rows = list(session.scalars(query.limit(limit + 1)))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    latest = latest_seq(session)
+    events = [event for row in rows if (event := as_seen(row, lang)) is not None]
+    next_after = rows[-1].seq if more else max(latest, after)
+    return EventPage(events=events, next_after=next_after, latest_seq=latest, more=more)
+
+
+def latest_seq(session: Session) -> int:
+    return int(session.scalar(select(func.max(ChangeEntry.seq))) or 0)
+
+
+def horizon(session: Session) -> int:
+    """The highest sequence number pruning has dropped: a reader resuming below it may have
+    missed tombstones and must start again from a snapshot."""
+    query = select(ContentVersion.log_horizon).where(ContentVersion.id == 1)
+    return int(session.scalar(query) or 0)
 
 
 def current(session: Session) -> int:

@@ -60,7 +60,7 @@ def announce(
         version=commitment.version,
         operation=operation,
         at=now,
-        reason=note,
+        note=note,
     )
 
 

@@ -63,7 +63,7 @@ def _announce(
         version=statement.version,
         operation=operation,
         at=now,
-        reason=note,
+        note=note,
     )
     snapshot = drafting.editorial(session, statement, now).model_dump(
         mode="json", exclude={"pending", "pending_changes"}
