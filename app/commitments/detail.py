@@ -33,7 +33,7 @@ from app.commitments.service import (
     related,
     summary_fields,
 )
-from app.publication import PublicationStatus
+from app.publication.sql import withdrawn_after_public
 
 
 def get_commitment(
@@ -97,11 +97,7 @@ def _raise_if_withdrawn(session: Session, where: Any, language: Language) -> Non
     404: never-public content does not exist for the public, whatever happened to it)."""
     withdrawn = session.execute(
         select(Commitment.id, Commitment.withdrawn_at, Commitment.withdrawal_note).where(
-            where,
-            Commitment.publication_status == PublicationStatus.WITHDRAWN,
-            Commitment.deleted_at.is_(None),
-            Commitment.withdrawn_at.is_not(None),
-            Commitment.first_public_at.is_not(None),
+            where, withdrawn_after_public(Commitment)
         )
     ).first()
     if withdrawn is None:

@@ -13,14 +13,13 @@ from app.api.problems import Conflict, Forbidden, NotFound
 from app.audit import service as audit
 from app.auth.models import Scope
 from app.auth.service import Principal
-from app.changes import service as changes
-from app.changes.service import Operation
 from app.commitments import drafting, working_copy
 from app.commitments.models import (
     ID_PREFIX,
     Commitment,
     ImplementationStatus,
 )
+from app.commitments.publishing import COMMITMENTS
 from app.commitments.write_schemas import (
     CommitmentCreate,
     CommitmentUpdate,
@@ -29,10 +28,7 @@ from app.db import touch
 from app.ids import new_id
 from app.publication import (
     PublicationStatus,
-    has_been_public,
     is_live,
-    is_visible,
-    remember_if_public,
 )
 from app.statements import service as statements_service
 
@@ -44,24 +40,6 @@ def load(session: Session, commitment_id: str) -> Commitment:
     if commitment is None or commitment.deleted_at is not None:
         raise NotFound("No commitment has this id.")
     return commitment
-
-
-def announce(
-    session: Session,
-    commitment: Commitment,
-    operation: Operation,
-    now: datetime,
-    note: str | None = None,
-) -> None:
-    changes.record(
-        session,
-        resource_type=RESOURCE,
-        resource_id=commitment.id,
-        version=commitment.version,
-        operation=operation,
-        at=now,
-        note=note,
-    )
 
 
 def record_audit(
@@ -128,13 +106,11 @@ def update(
             record_audit(session, principal, "edit_pending", commitment, now)
             return commitment
         data = working_copy.take_with(session, commitment, data)
-    was_visible = is_visible(commitment, now)
     drafting.apply_update(session, commitment, data)
     if data.source is not None:
         _require_public_source_while_published(session, commitment, now)
     touch(session, commitment, now)
-    if was_visible:
-        announce(session, commitment, Operation.UPDATE, now)
+    COMMITMENTS.edited(session, commitment, now)
     record_audit(session, principal, "update", commitment, now)
     return commitment
 
@@ -192,43 +168,21 @@ def set_published(
 
     A commitment goes public only with a source statement that is public by then: a public
     commitment must never point at (or quote) a statement the public cannot see."""
-    if not publish and commitment.publication_status is not PublicationStatus.PUBLISHED:
-        raise Conflict(
-            f"Only a published or scheduled commitment can be unpublished; this one is "
-            f"{commitment.publication_status.value}."
-        )
-    was_visible = is_visible(commitment, now)
-    remember_if_public(commitment, now)
+    if not publish:
+        COMMITMENTS.unpublish(session, commitment, now)  # 409 unless published
+        held = working_copy.take(session, commitment)
+        if held is not None:  # a draft is edited directly: the copy becomes the draft
+            drafting.apply_update(session, commitment, held)
+            touch(session, commitment, now)
+        record_audit(session, principal, "unpublish", commitment, now)
+        return commitment
     held = working_copy.take(session, commitment)
-    if held is not None:  # published with it; on unpublish it becomes the draft
+    if held is not None:
         drafting.apply_update(session, commitment, held)
-    if publish:
-        kept = (
-            commitment.published_at
-            if commitment.published_at and commitment.published_at <= now
-            else None
-        )
-        goes_live = at or kept or now
-        _require_public_source(session, commitment, max(goes_live, now))
-        commitment.publication_status = PublicationStatus.PUBLISHED
-        commitment.published_at = goes_live
-        commitment.withdrawn_at = None
-        commitment.withdrawal_note = None
-    else:
-        commitment.publication_status = PublicationStatus.DRAFT
-    visible = is_visible(commitment, now)
-    # Set before the version changes, so the ETag returned is the one committed.
-    commitment.live_since = (commitment.live_since or now) if visible else None
-    remember_if_public(commitment, now)
-    touch(session, commitment, now)
-    if visible:
-        announce(session, commitment, Operation.UPDATE if was_visible else Operation.PUBLISH, now)
-    elif was_visible:
-        announce(session, commitment, Operation.UNPUBLISH, now)
-    else:  # a new go-live (or none): cached public responses must not outlive the old one
-        changes.bump(session, at=now)
-    action = "unpublish" if not publish else "publish" if visible else "schedule"
-    record_audit(session, principal, action, commitment, now)
+    goes_live = COMMITMENTS.goes_live(commitment, now, at)
+    _require_public_source(session, commitment, max(goes_live, now))
+    visible = COMMITMENTS.publish(session, commitment, now, at=goes_live, changed=held is not None)
+    record_audit(session, principal, "publish" if visible else "schedule", commitment, now)
     return commitment
 
 
@@ -237,45 +191,14 @@ def withdraw(
 ) -> Commitment:
     """Taken down with a public note: its URL answers 410 with the note. Only for content
     the public has seen: anything else is unpublished or deleted, and stays a 404."""
-    if not has_been_public(commitment, now):
-        raise Conflict(
-            "Only a commitment that has been public can be withdrawn; this one never was. "
-            "Unpublish it (back to draft) or delete it instead."
-        )
-    was_visible = is_visible(commitment, now)
-    remember_if_public(commitment, now)
-    commitment.publication_status = PublicationStatus.WITHDRAWN
-    commitment.withdrawn_at = now
-    commitment.withdrawal_note = note
-    commitment.live_since = None
-    touch(session, commitment, now)
-    if was_visible:
-        announce(session, commitment, Operation.WITHDRAW, now, note)
+    COMMITMENTS.withdraw(session, commitment, now, note=note)
     record_audit(session, principal, "withdraw", commitment, now)
     return commitment
 
 
 def record_due_go_lives(session: Session, now: datetime, *, limit: int | None = None) -> int:
-    """Announce scheduled commitments whose time has come (see the statements' twin)."""
-    due = session.scalars(
-        select(Commitment)
-        .where(
-            Commitment.publication_status == PublicationStatus.PUBLISHED,
-            Commitment.published_at <= now,
-            Commitment.deleted_at.is_(None),
-            Commitment.live_since.is_(None),
-        )
-        .order_by(Commitment.published_at, Commitment.id)
-        .limit(limit)
-    ).all()
-    for commitment in due:
-        went_live = commitment.published_at
-        assert went_live is not None
-        commitment.live_since = went_live
-        commitment.first_public_at = commitment.first_public_at or went_live
-        touch(session, commitment, went_live)
-        announce(session, commitment, Operation.PUBLISH, went_live)
-    return len(due)
+    """Log scheduled commitments whose time has come (see `Lifecycle.record_due_go_lives`)."""
+    return COMMITMENTS.record_due_go_lives(session, now, limit=limit)
 
 
 def remove(
@@ -283,11 +206,6 @@ def remove(
 ) -> None:
     """Soft delete; live content needs `content:publish` (deleting it is unpublishing it)."""
     require_publisher(principal, commitment, now)
-    was_visible = is_visible(commitment, now)
     working_copy.take(session, commitment)
-    commitment.deleted_at = now
-    commitment.live_since = None
-    touch(session, commitment, now)
-    if was_visible:
-        announce(session, commitment, Operation.DELETE, now)
+    COMMITMENTS.delete(session, commitment, now)
     record_audit(session, principal, "delete", commitment, now)

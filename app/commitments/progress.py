@@ -6,13 +6,12 @@ from sqlalchemy.orm import Session
 
 from app.actors import service as actors_service
 from app.auth.service import Principal
-from app.changes.service import Operation
 from app.commitments import editing
 from app.commitments.lifecycle import ProgressReport, record_progress
 from app.commitments.models import Commitment, ProgressUpdate
+from app.commitments.publishing import COMMITMENTS
 from app.commitments.write_schemas import ProgressIn, evidence_json
 from app.db import touch
-from app.publication import is_visible
 
 
 def report(
@@ -42,7 +41,6 @@ def report(
         today=now.date(),
     )
     touch(session, commitment, now)
-    if is_visible(commitment, now):
-        editing.announce(session, commitment, Operation.UPDATE, now)
+    COMMITMENTS.edited(session, commitment, now)
     editing.record_audit(session, principal, "report_progress", commitment, now)
     return update

@@ -30,7 +30,7 @@ from app.commitments.models import (
     commitment_places,
     commitment_terms,
 )
-from app.publication import PublicationStatus
+from app.publication.sql import next_go_live, public_now
 from app.taxonomy import service as taxonomy_service
 
 AnySelect = Select[*tuple[Any, ...]]
@@ -50,11 +50,7 @@ SUMMARY_COLUMNS = (
 
 
 def is_public(now: Any) -> ColumnElement[bool]:
-    return and_(
-        Commitment.publication_status == PublicationStatus.PUBLISHED,
-        Commitment.published_at <= now,
-        Commitment.deleted_at.is_(None),
-    )
+    return public_now(Commitment, now)
 
 
 def _expanding(name: str) -> Any:
@@ -192,8 +188,4 @@ TAGS = union_all(
     ),
 )
 
-NEXT_GO_LIVE = select(func.min(Commitment.published_at)).where(
-    Commitment.publication_status == PublicationStatus.PUBLISHED,
-    Commitment.published_at > bindparam("now"),
-    Commitment.deleted_at.is_(None),
-)
+NEXT_GO_LIVE = next_go_live(Commitment, bindparam("now"))

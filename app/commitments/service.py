@@ -34,6 +34,7 @@ from app.commitments.models import (
     ReportingHealth,
     commitment_actors,
 )
+from app.commitments.publishing import announce_citing as announce_citing
 from app.commitments.schemas import (
     CommitmentActor,
     CommitmentRef,

@@ -12,7 +12,6 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Select,
-    and_,
     bindparam,
     exists,
     func,
@@ -22,9 +21,9 @@ from sqlalchemy import (
 )
 
 from app.api.pagination import SortKey, keyset_template
+from app.publication.sql import next_go_live, public_now, withdrawn_after_public
 from app.statements.models import (
     FormerSlug,
-    PublicationStatus,
     Statement,
     StatementTranslation,
     statement_places,
@@ -44,12 +43,8 @@ SUMMARY_COLUMNS = (
 
 
 def is_public(now: Any) -> ColumnElement[bool]:
-    """The one definition of what anonymous readers may see (`now` may be a bound parameter)."""
-    return and_(
-        Statement.publication_status == PublicationStatus.PUBLISHED,
-        Statement.published_at <= now,
-        Statement.deleted_at.is_(None),
-    )
+    """What anonymous readers may see (`now` may be a bound parameter): the lifecycle's rule."""
+    return public_now(Statement, now)
 
 
 @dataclass(frozen=True)
@@ -165,11 +160,7 @@ TAGS = union_all(
     ),
 )
 
-NEXT_GO_LIVE = select(func.min(Statement.published_at)).where(
-    Statement.publication_status == PublicationStatus.PUBLISHED,
-    Statement.published_at > bindparam("now"),
-    Statement.deleted_at.is_(None),
-)
+NEXT_GO_LIVE = next_go_live(Statement, bindparam("now"))
 
 BY_ID = {
     preview: select(*SUMMARY_COLUMNS).where(Statement.id == bindparam("id"), visible(preview))
@@ -208,11 +199,7 @@ SLUGS = {
 
 # A 410 only for what the public has seen: never-public content stays a 404.
 WITHDRAWN_BY_ID = select(Statement.withdrawn_at, Statement.withdrawal_note).where(
-    Statement.id == bindparam("id"),
-    Statement.publication_status == PublicationStatus.WITHDRAWN,
-    Statement.deleted_at.is_(None),
-    Statement.withdrawn_at.is_not(None),
-    Statement.first_public_at.is_not(None),
+    Statement.id == bindparam("id"), withdrawn_after_public(Statement)
 )
 
 TITLES = select(StatementTranslation.lang, StatementTranslation.title).where(
