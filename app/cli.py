@@ -42,11 +42,11 @@ def demo_data() -> None:
     Idempotent: run it as often as you like. Progress reports are replayed through the
     commitment lifecycle rules, as if reported through the API.
     """
-    from app.commitments.editing import record_due_go_lives as record_due_commitments
+    from app.commitments.publishing import COMMITMENTS
     from app.demo.commitments import load_demo_commitments
     from app.demo.loader import load_demo_data
     from app.demo.navigation import load_demo_navigation
-    from app.statements.editing import record_due_go_lives
+    from app.statements.publishing import STATEMENTS
 
     settings = get_settings()
     engine = make_engine(settings)
@@ -54,9 +54,9 @@ def demo_data() -> None:
         run_migrations(engine, settings.languages)
         with make_sessionmaker(engine).begin() as session:
             statements = load_demo_data(session)
-            record_due_go_lives(session, utcnow())  # announce them in the change log
+            STATEMENTS.record_due_go_lives(session, utcnow())  # log them in the change log
             commitments = load_demo_commitments(session, today=utcnow().date())
-            record_due_commitments(session, utcnow())
+            COMMITMENTS.record_due_go_lives(session, utcnow())
             items = load_demo_navigation(session)
     finally:
         engine.dispose()

@@ -34,6 +34,13 @@ class Settings(BaseSettings):
         "prefixed with /{lang} outside the default language.",
     )
     public_base_url: str | None = None
+    change_log_retention_days: int = Field(
+        default=90,
+        ge=1,
+        le=36500,
+        description="How long the change feed keeps tombstones (and superseded entries); "
+        "a reader resuming from an older position gets a 410 and starts again.",
+    )
     cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
     sql_echo: bool = False
 

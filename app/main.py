@@ -3,10 +3,9 @@
 import asyncio
 import hashlib
 import hmac
-import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
@@ -24,10 +23,12 @@ from app.api.openapi import install_openapi
 from app.api.pagination import CursorCodec
 from app.api.problems import install_problem_handlers
 from app.api.router import meta, v1
-from app.commitments.editing import record_due_go_lives as record_due_commitments
+from app.changes import service as changes
+from app.commitments.publishing import COMMITMENTS
 from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker, utcnow
-from app.statements.editing import record_due_go_lives
+from app.publication.schedule import GoLives
+from app.statements.publishing import STATEMENTS
 
 DESCRIPTION = """
 Statements, the commitments made in them and the website's navigation, for frontends,
@@ -42,30 +43,14 @@ DOCS_PATHS = ("/docs", "/redoc", "/static-offline-docs")
 
 
 GO_LIVE_INTERVAL_SECONDS = 15.0
-GO_LIVE_BATCH = 200  # per run and kind: a backlog drains over a few runs
-logger = logging.getLogger("app.scheduler")
 
 
-async def announce_go_lives(app: FastAPI) -> None:
-    """Puts scheduled statements and commitments into the change log once their time has come.
-
-    Readers see them at their time regardless; this only keeps the partners' feed complete.
-    Safe in every worker: of two announcing one item, the version check lets one through.
-    """
-
-    def announce() -> None:
-        with app.state.sessionmaker.begin() as session:
-            now = app.state.clock()
-            record_due_go_lives(session, now, limit=GO_LIVE_BATCH)
-            record_due_commitments(session, now, limit=GO_LIVE_BATCH)
-
-    while True:
-        await asyncio.sleep(GO_LIVE_INTERVAL_SECONDS)
-        try:
-            # In a thread: a large backlog must not stall the requests on the event loop.
-            await asyncio.to_thread(announce)
-        except Exception:
-            logger.exception("announcing scheduled statements failed; retrying later")
+def prune_change_log(app: FastAPI) -> None:
+    """Drop tombstones (and superseded entries) older than the configured retention."""
+    settings: Settings = app.state.settings
+    with app.state.sessionmaker.begin() as session:
+        cutoff = app.state.clock() - timedelta(days=settings.change_log_retention_days)
+        changes.prune(session, before=cutoff)
 
 
 def create_app(
@@ -76,7 +61,12 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        announcer = asyncio.create_task(announce_go_lives(app))
+        # Go-lives are public at their time regardless; this logs them for the change feed.
+        announcer = asyncio.create_task(
+            app.state.go_lives.run_forever(
+                GO_LIVE_INTERVAL_SECONDS, also=lambda: prune_change_log(app)
+            )
+        )
         yield
         announcer.cancel()
         engine.dispose()
@@ -94,6 +84,7 @@ def create_app(
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.clock = clock
+    app.state.go_lives = GoLives(app.state.sessionmaker, clock, (STATEMENTS, COMMITMENTS))
     cursor_key = hmac.new(
         settings.secret_key.get_secret_value().encode(), b"cursor", hashlib.sha256
     ).digest()

@@ -140,9 +140,10 @@ def document_lang_parameter(openapi: dict[str, Any], served: tuple[str, ...]) ->
             for parameter in operation.get("parameters", []):
                 if parameter.get("name") == "lang" and parameter.get("in") == "query":
                     parameter["schema"] = lang_parameter_schema(served)
-                    parameter["description"] = (
-                        f"{_LANG_DESCRIPTION} Served languages: {', '.join(served)}."
-                    )
+                    described = parameter.get("description", _LANG_DESCRIPTION)
+                    if described not in (_LANG_DESCRIPTION, _FILTER_DESCRIPTION):
+                        described = _LANG_DESCRIPTION
+                    parameter["description"] = f"{described} Served languages: {', '.join(served)}."
                     parameter.pop("examples", None)
 
 
@@ -154,20 +155,7 @@ async def negotiate_language(
     served = settings.languages
     default = settings.default_language
     if lang is not None:
-        match = (
-            lookup(lang, served) if len(lang) <= MAX_TAG_LENGTH and _TAG.fullmatch(lang) else None
-        )
-        if match is None:
-            raise InvalidParameters(
-                "This language is not served.",
-                errors=[
-                    FieldError(
-                        detail="Unsupported language; use one of the allowed values.",
-                        parameter="lang",
-                        allowed=list(served),
-                    )
-                ],
-            )
+        match = negotiated_tag(lang, served)
         return Language(preferences=(match,), default=default, served=served, explicit=True)
     header = request.headers.get("accept-language", "")
     preferences = parse_accept_language(header, served, default) if header else ()
@@ -175,3 +163,39 @@ async def negotiate_language(
 
 
 LanguageDep = Annotated[Language, Depends(negotiate_language)]
+
+_FILTER_DESCRIPTION = (
+    "Only items that have a translation in this language (looked up by truncation: `fr-CA` "
+    "means `fr`); an item that loses it leaves the filter."
+)
+
+
+async def language_filter(
+    request: Request,
+    lang: Annotated[str | None, Query(description=_FILTER_DESCRIPTION)] = None,
+) -> str | None:
+    """`?lang=` as a filter (the change feed, exports): a served language, never negotiated
+    from `Accept-Language`, since a filter must not change with the reader's browser."""
+    if lang is None:
+        return None
+    settings: Settings = request.app.state.settings
+    return negotiated_tag(lang, settings.languages)
+
+
+def negotiated_tag(lang: str, served: tuple[str, ...]) -> str:
+    match = lookup(lang, served) if len(lang) <= MAX_TAG_LENGTH and _TAG.fullmatch(lang) else None
+    if match is None:
+        raise InvalidParameters(
+            "This language is not served.",
+            errors=[
+                FieldError(
+                    detail="Unsupported language; use one of the allowed values.",
+                    parameter="lang",
+                    allowed=list(served),
+                )
+            ],
+        )
+    return match
+
+
+LanguageFilterDep = Annotated[str | None, Depends(language_filter)]

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Literal
 
-from sqlalchemy import case, func, literal, or_, select, update
+from sqlalchemy import case, delete, func, literal, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.changes.models import ChangeEntry, ContentVersion
@@ -194,17 +194,25 @@ def read_events(
                 ChangeEntry.previous_langs.like(pattern),
             )
         )
+    # Read first: every position up to it is committed (or a gap), so a page that ends
+    # short may skip the reader past it. Read after the rows, it could name a position
+    # committed since, which the reader would then never see.
+    latest = latest_seq(session)
     rows = list(session.scalars(query.limit(limit + 1)))
     more = len(rows) > limit
     rows = rows[:limit]
-    latest = latest_seq(session)
     events = [event for row in rows if (event := as_seen(row, lang)) is not None]
-    next_after = rows[-1].seq if more else max(latest, after)
-    return EventPage(events=events, next_after=next_after, latest_seq=latest, more=more)
+    reached = rows[-1].seq if rows else after
+    next_after = reached if more else max(reached, latest, after)
+    return EventPage(
+        events=events, next_after=next_after, latest_seq=max(latest, reached), more=more
+    )
 
 
 def latest_seq(session: Session) -> int:
-    return int(session.scalar(select(func.max(ChangeEntry.seq))) or 0)
+    """The newest sequence number a reader can hold (pruning never moves it back)."""
+    latest = session.scalar(select(func.max(ChangeEntry.seq)))
+    return max(int(latest or 0), horizon(session))
 
 
 def horizon(session: Session) -> int:
@@ -223,3 +231,28 @@ def current_state(session: Session) -> tuple[int, datetime]:
     """The version and when public content last changed, read together (one row)."""
     version, changed_at = session.execute(_CURRENT).one()
     return int(version), changed_at
+
+
+def prune(session: Session, *, before: datetime) -> int:
+    """Drop what no reader needs any more: tombstones older than `before`, and entries older
+    than `before` that a later entry of the same item supersedes. The latest entry of every
+    public item stays, so a reader starting from nothing (`after=0`) still rebuilds the whole
+    public state; a reader resuming below a dropped tombstone (the horizon) must start again
+    from a snapshot. Returns how many entries went."""
+    newer = ChangeEntry.__table__.alias("newer")
+    superseded = select(newer.c.seq).where(
+        newer.c.resource_type == ChangeEntry.resource_type,
+        newer.c.resource_id == ChangeEntry.resource_id,
+        newer.c.seq > ChangeEntry.seq,
+    )
+    old = ChangeEntry.occurred_at < before
+    tombstone = ChangeEntry.operation.in_(list(REMOVAL_REASONS))
+    last_tombstone = session.scalar(select(func.max(ChangeEntry.seq)).where(old, tombstone))
+    if last_tombstone is not None:
+        session.execute(
+            update(ContentVersion)
+            .where(ContentVersion.id == 1, ContentVersion.log_horizon < last_tombstone)
+            .values(log_horizon=last_tombstone)
+        )
+    result = session.execute(delete(ChangeEntry).where(old, or_(tombstone, superseded.exists())))
+    return int(getattr(result, "rowcount", 0) or 0)
