@@ -51,6 +51,9 @@ DOCUMENT: dict[str, Any] = {}  # the OpenAPI document under walk (for `$ref`s)
 @dataclass
 class World:
     hidden_ids: set[str] = field(default_factory=set)
+    # Hidden now but public once: partner-sync channels must name them in tombstones (an id,
+    # never a word of their text); every other route must not.
+    once_public_ids: set[str] = field(default_factory=set)
     # Values that name hidden things (ids, slugs, codes): walked in every parameter.
     hidden_values: list[str] = field(default_factory=list)
     public_values: list[str] = field(default_factory=list)
@@ -150,6 +153,10 @@ STATEMENT_STATES: dict[str, Callable[[Session, Statement], None]] = {
 }
 # States whose item is live (only its pending text is hidden): the id may show, markers not.
 LIVE_STATES: set[str] = {"pending"}
+# States whose item was public, then left: partners must learn so by its id.
+ONCE_PUBLIC_STATES: set[str] = {"unpublished", "deleted"}
+# Routes that tell partners what left public view (tombstones name ids of once-public items).
+TOMBSTONE_ROUTES = {"/v1/changes"}
 
 
 # --- commitments ------------------------------------------------------------------------------
@@ -272,6 +279,8 @@ def build_world(session: Session) -> World:
         else:
             world.hidden_ids.add(statement.id)
             world.hidden_values.append(statement.id)
+        if state in ONCE_PUBLIC_STATES:
+            world.once_public_ids.add(statement.id)
         world.hidden_values.append(f"{word}-{LANGS[0]}")  # the others differ only by suffix
         # A public commitment citing it (made before the rule, or the statement went away
         # since): it must neither name the statement nor quote it.
@@ -323,6 +332,8 @@ def build_world(session: Session) -> World:
             continue
         world.hidden_ids.add(commitment.id)
         world.hidden_values += [commitment.id, word.upper()]
+        if state in ONCE_PUBLIC_STATES:
+            world.once_public_ids.add(commitment.id)
     changes_service.bump(session)
     session.commit()
     return world
@@ -423,6 +434,8 @@ class Walker:
         self.client = client
         self.world = world
         self.hidden_id = re.compile("|".join(re.escape(i) for i in sorted(world.hidden_ids)))
+        never_public = sorted(world.hidden_ids - world.once_public_ids)
+        self.never_public_id = re.compile("|".join(re.escape(i) for i in never_public))
         self.requests = 0
         self.references: dict[tuple[str, tuple[tuple[str, str], ...]], Any] = {}
 
@@ -432,9 +445,10 @@ class Walker:
         where = f"GET {path} {params} -> {response.status_code}"
         texts = [str(response.status_code), response.reason_phrase, response.text]
         texts += [f"{k}: {v}" for k, v in response.headers.items()]
+        hidden_id = self.never_public_id if path in TOMBSTONE_ROUTES else self.hidden_id
         for text in texts:
             assert not MARKER.search(text), f"marker leaked: {where}: {MARKER.search(text)}"
-            found = self.hidden_id.search(text)
+            found = hidden_id.search(text)
             assert found is None, f"hidden id leaked: {where}: {found}"
         assert response.status_code < 500, where
         return response

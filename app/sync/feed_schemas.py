@@ -16,6 +16,24 @@ class ChangeType(StrEnum):
 class ChangeEvent(BaseModel):
     """One change to public content, as the reader's filter sees it."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "seq": 44,
+                    "type": "commitment",
+                    "id": "cmt_01jd6k2m8v3q4r5s6t7u8v9w0y",
+                    "op": "delete",
+                    "reason": "withdrawn",
+                    "note": "Published in error.",
+                    "version": 5,
+                    "at": "2026-12-03T09:05:00Z",
+                    "url": "https://api.example.org/v1/commitments/cmt_01jd6k2m8v3q4r5s6t7u8v9w0y",
+                }
+            ]
+        }
+    )
+
     seq: int = Field(description="Position in the feed: strictly increasing, with gaps.")
     type: ChangeType
     id: str = Field(description="The item's id (a menu's key).")

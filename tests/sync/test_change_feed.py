@@ -195,7 +195,8 @@ def test_pages_follow_the_link_header_and_end_caught_up(
     assert len(seen) == 5
     assert seen == sorted(set(seen))
     last = feed(client, after=seen[-1])
-    assert last["items"] == [] and last["next_after"] == last["latest_seq"] == seen[-1]
+    assert last["items"] == []
+    assert last["next_after"] == last["latest_seq"] == seen[-1]
 
 
 def test_polling_with_the_etag_is_a_304_until_something_changes(
