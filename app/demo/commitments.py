@@ -32,6 +32,7 @@ from app.commitments.models import (
     commitment_places,
     commitment_terms,
 )
+from app.commitments.publishing import COMMITMENTS
 from app.demo.loader import statement_id_for
 from app.ids import stable_id
 from app.publication import PublicationStatus
@@ -181,15 +182,7 @@ def _go_live(session: Session, commitment: Commitment, today: date) -> bool:
     last = max(commitment.made_on, commitment.last_reported_on or commitment.made_on)
     commitment.live_since = went_live
     commitment.updated_at = max(went_live, _midnight(last))
-    session.flush()  # the version the change-log entry names
-    changes_service.record(
-        session,
-        resource_type="commitment",
-        resource_id=commitment.id,
-        version=commitment.version,
-        operation=Operation.PUBLISH,
-        at=went_live,
-    )
+    COMMITMENTS.announce(session, commitment, Operation.PUBLISH, went_live)
     return True
 
 

@@ -133,11 +133,20 @@ def test_a_later_entry_is_not_readable_before_an_earlier_one_commits(engine: Eng
         time.sleep(0.5)
         assert not second_done.is_set()  # waiting on the first writer's lock
         assert visible_test_entries() == []
+        # A feed reader meanwhile: nothing new, and its next position stays before N, so it
+        # cannot skip N once N commits.
+        with Session(engine) as reader:
+            page = changes.read_events(reader, after=results["first"] - 1, limit=10)
+        assert page.events == []
+        assert page.next_after < results["first"]
         first.commit()
         thread.join(timeout=10)
         assert second_done.is_set()
         assert visible_test_entries() == [results["first"], results["second"]]
         assert results["second"] == results["first"] + 1
+        with Session(engine) as reader:
+            page = changes.read_events(reader, after=page.next_after, limit=10, types=["test"])
+        assert [event.seq for event in page.events] == [results["first"], results["second"]]
     finally:
         first.close()
         with engine.begin() as cleanup:
