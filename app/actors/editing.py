@@ -139,6 +139,8 @@ def update(
     if "url" in data.model_fields_set:
         actor.url = str(data.url) if data.url else None
     _done(session, actor, principal, "update", now)
+    # Partners hold commitments with the actor's name in them: each gets an event.
+    commitments_service.announce_naming(session, actor.id, now)
     return actor
 
 

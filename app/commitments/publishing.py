@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.changes.service import Operation
-from app.commitments.models import Commitment, CommitmentTranslation
+from app.commitments.models import Commitment, CommitmentTranslation, commitment_actors
 from app.publication.lifecycle import Lifecycle
 from app.publication.sql import public_now
 
@@ -41,4 +41,18 @@ def announce_citing(session: Session, statement_id: str, now: datetime) -> None:
         .order_by(Commitment.id)
     ).all()
     for commitment in citing:
+        COMMITMENTS.announce(session, commitment, Operation.UPDATE, now)
+
+
+def announce_naming(session: Session, actor_id: str, now: datetime) -> None:
+    """An `update` for each public commitment naming the actor, whose name, acronym or type
+    just changed: the commitments embed them."""
+    naming = session.scalars(
+        select(Commitment)
+        .join(commitment_actors, commitment_actors.c.commitment_id == Commitment.id)
+        .where(commitment_actors.c.actor_id == actor_id, public_now(Commitment, now))
+        .distinct()  # one event per commitment, whatever the actor's roles in it
+        .order_by(Commitment.id)
+    ).all()
+    for commitment in naming:
         COMMITMENTS.announce(session, commitment, Operation.UPDATE, now)

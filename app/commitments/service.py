@@ -35,6 +35,7 @@ from app.commitments.models import (
     commitment_actors,
 )
 from app.commitments.publishing import announce_citing as announce_citing
+from app.commitments.publishing import announce_naming as announce_naming
 from app.commitments.schemas import (
     CommitmentActor,
     CommitmentRef,

@@ -263,3 +263,28 @@ def test_a_position_before_the_retention_horizon_is_a_410_that_says_to_start_aga
     public = {i["id"] for i in client.get("/v1/statements?limit=100").json()["items"]}
     assert set(held) == public
     assert kept.json()["id"] in held
+
+
+def test_renaming_an_actor_updates_the_public_commitments_naming_it(
+    client: TestClient, session: Session
+) -> None:
+    key = make_key(session, Scope.TAXONOMIES_WRITE, Scope.CONTENT_PUBLISH)
+    honduras = client.get("/v1/actors/state-hnd").json()
+    naming = {
+        item["id"]
+        for item in client.get("/v1/commitments?actor=state-hnd&limit=100").json()["items"]
+    }
+    assert naming
+    start = feed(client)["latest_seq"]
+    etag = client.get(f"/v1/actors/{honduras['id']}/editorial", headers=key).headers["etag"]
+    renamed = client.patch(
+        f"/v1/actors/{honduras['id']}",
+        json={"names": {"en": "Republic of Honduras"}},
+        headers={**key, "If-Match": etag},
+    )
+    assert renamed.status_code == 200, renamed.text
+    events = tail(client, start)
+    assert {e["id"] for e in events} == naming
+    assert {(e["type"], e["op"]) for e in events} == {("commitment", "upsert")}
+    one = client.get(f"/v1/commitments/{next(iter(naming))}").json()
+    assert "Republic of Honduras" in {actor["name"] for actor in one["actors"]}
