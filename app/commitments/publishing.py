@@ -47,11 +47,12 @@ def announce_citing(session: Session, statement_id: str, now: datetime) -> None:
 def announce_naming(session: Session, actor_id: str, now: datetime) -> None:
     """An `update` for each public commitment naming the actor, whose name, acronym or type
     just changed: the commitments embed them."""
+    named = select(commitment_actors.c.commitment_id).where(
+        commitment_actors.c.actor_id == actor_id
+    )
     naming = session.scalars(
         select(Commitment)
-        .join(commitment_actors, commitment_actors.c.commitment_id == Commitment.id)
-        .where(commitment_actors.c.actor_id == actor_id, public_now(Commitment, now))
-        .distinct()  # one event per commitment, whatever the actor's roles in it
+        .where(Commitment.id.in_(named), public_now(Commitment, now))
         .order_by(Commitment.id)
     ).all()
     for commitment in naming:
