@@ -34,6 +34,14 @@ class Settings(BaseSettings):
         "prefixed with /{lang} outside the default language.",
     )
     public_base_url: str | None = None
+    site_url: str | None = Field(
+        default=None,
+        description="The public website's origin: feeds and JSON-LD link each statement "
+        "there (with `statement_path`) besides its API URL.",
+    )
+    organization_name: str = Field(
+        default="Newsroom", description="Publisher of the content, as feeds and JSON-LD name it."
+    )
     cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
     sql_echo: bool = False
 

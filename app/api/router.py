@@ -16,6 +16,7 @@ from app.auth.router import router as keys_router
 from app.commitments.editor_router import router as commitment_editing_router
 from app.commitments.router import router as commitments_router
 from app.db import SessionDep
+from app.feeds.router import router as feeds_router
 from app.navigation.editor_router import router as navigation_editing_router
 from app.navigation.router import router as navigation_router
 from app.statements.editor_router import router as statement_editing_router
@@ -37,6 +38,7 @@ v1.include_router(navigation_editing_router)
 v1.include_router(keys_router)
 v1.include_router(taxonomy_router)
 v1.include_router(taxonomy_editing_router)
+v1.include_router(feeds_router)
 
 meta = APIRouter(dependencies=[Depends(forbid_unknown_query_params)], tags=["operations"])
 
