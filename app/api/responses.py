@@ -100,6 +100,7 @@ def _render(request: Request, fresh: Fresh, language: Language | None) -> Render
         payload,
         content_language=served,
         last_modified=last_modified,
+        links=fresh.links,
     )
     rendered.headers.update(fresh.headers)
     return rendered

@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 
 from starlette.requests import Request
 
+from app.api.language import lookup
 from app.config import Settings
 from app.navigation.service import Links
 
@@ -54,6 +55,12 @@ def alternate_links(request: Request) -> list[str]:
     """The feeds of what this statement list shows (same filters and language), as RFC 8288
     `Link` values."""
     query = [(k, v) for k, v in request.query_params.multi_items() if k in CARRIED]
+    settings: Settings = request.app.state.settings
+    for key, value in query:
+        # The list takes any `available_lang` (and is empty for one not served); the feeds
+        # take served ones only, and an arbitrary value is never echoed back.
+        if key == "available_lang" and lookup(value, settings.languages) is None:
+            return []
     return [
         f'<{feed_url(request, feed, query)}>; rel="alternate"; type="{feed.media_type}"; '
         f'title="{feed.title}"'

@@ -44,16 +44,16 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
     return element
 
 
-def _document(root: ET.Element, default_namespace: str | None = None) -> bytes:
-    body: bytes = ET.tostring(
-        root, encoding="utf-8", xml_declaration=True, default_namespace=default_namespace
-    )
+def _document(root: ET.Element) -> bytes:
+    body: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     return body
 
 
 def atom(feed: Feed, feed_id: str) -> bytes:
-    a = f"{{{ATOM}}}"
-    root = ET.Element(f"{a}feed", {XML_LANG: feed.lang})
+    # Atom's elements are written unqualified under a default namespace declared on the root
+    # (ElementTree would otherwise prefix them all); the tombstones keep their `at:` prefix.
+    a = ""
+    root = ET.Element("feed", {"xmlns": ATOM, XML_LANG: feed.lang})
     _sub(root, f"{a}id", feed_id)
     _sub(root, f"{a}title", feed.title)
     _sub(root, f"{a}updated", rfc3339(feed.updated))
@@ -82,7 +82,7 @@ def atom(feed: Feed, feed_id: str) -> bytes:
         t = f"{{{TOMBS}}}"
         deleted = _sub(root, f"{t}deleted-entry", ref=tomb.ref, when=rfc3339(tomb.when))
         _sub(deleted, f"{t}comment", tomb.reason)
-    return _document(root, default_namespace=ATOM)
+    return _document(root)
 
 
 def rss(feed: Feed) -> bytes:

@@ -37,7 +37,9 @@ class ItemExtension(BaseModel):
 
 
 class JsonFeedItem(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
+    model_config = ConfigDict(
+        populate_by_name=True, json_schema_extra={"examples": [_ITEM_EXAMPLE]}
+    )
 
     id: str = Field(description="The statement's API URL in the feed's language; stable.")
     url: str = Field(description="The public website's page when configured, else the API URL.")
