@@ -96,6 +96,7 @@ def _serve(
             site=site,
             self_url=self_url,
             next_url_for=next_url,
+            changed_at=getattr(request.state, "content_changed_at", None),
         )
         body = Encoded(write(feed, feed_id), feed_format.media_type + CHARSET, lang=feed.lang)
         return Fresh(body, updated, statements_service.next_go_live(session, now))

@@ -83,6 +83,7 @@ def build(
     site: Site,
     self_url: str,
     next_url_for: Callable[[str], str],
+    changed_at: datetime | None = None,
 ) -> tuple[Feed, datetime | None]:
     """The feed and its Last-Modified. Only public statements with a translation in the
     feed's language are entries, so no entry ever falls back to another language."""
@@ -111,7 +112,9 @@ def build(
             for r in removals
         ]
     dates = [d for d in (last_modified, *(t.when for t in tombstones)) if d is not None]
-    updated = max(dates, default=now)
+    # An empty feed is dated by the last public change, so that its bytes (and ETag) are the
+    # same in every process for one content version.
+    updated = max(dates, default=changed_at or now)
     feed = Feed(
         lang=lang,
         title=f"{site.publisher}: statements ({lang})",
