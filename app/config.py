@@ -41,6 +41,14 @@ class Settings(BaseSettings):
         description="How long the change feed keeps tombstones (and superseded entries); "
         "a reader resuming from an older position gets a 410 and starts again.",
     )
+    site_url: str | None = Field(
+        default=None,
+        description="The public website's origin: feeds and JSON-LD link each statement "
+        "there (with `statement_path`) besides its API URL.",
+    )
+    organization_name: str = Field(
+        default="Newsroom", description="Publisher of the content, as feeds and JSON-LD name it."
+    )
     cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
     sql_echo: bool = False
 

@@ -14,11 +14,13 @@ hidden state is one more builder in `STATEMENT_STATES` / `COMMITMENT_STATES`.
 
 import itertools
 import re
+import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import partial
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
@@ -46,6 +48,8 @@ LANGS = ("en", "fr", "es")
 MARKER = re.compile(r"zzleak[a-z]+", re.IGNORECASE)  # every marker word, in any case
 PUBLIC_WORD = "openwalk"  # the walker's own public content, which may show anywhere
 DOCUMENT: dict[str, Any] = {}  # the OpenAPI document under walk (for `$ref`s)
+TOMBSTONES = "{http://purl.org/atompub/tombstones/1.0}"
+HIDDEN_ID = re.compile(r"stm_[0-9a-z]+")
 
 
 @dataclass
@@ -57,6 +61,9 @@ class World:
     # Values that name hidden things (ids, slugs, codes): walked in every parameter.
     hidden_values: list[str] = field(default_factory=list)
     public_values: list[str] = field(default_factory=list)
+    # Statements that were public, then removed: an Atom feed's RFC 6721 deleted entries name
+    # them by id (that is their point, as in the change feed), never by any text.
+    removed_ids: set[str] = field(default_factory=set)
 
 
 def _marker(kind: str, state: str) -> str:
@@ -157,6 +164,8 @@ LIVE_STATES: set[str] = {"pending"}
 ONCE_PUBLIC_STATES: set[str] = {"unpublished", "deleted"}
 # Routes that tell partners what left public view (tombstones name ids of once-public items).
 TOMBSTONE_ROUTES = {"/v1/changes"}
+# States of statements that were public before: a tombstone may name them (see `World`).
+REMOVED_STATES: set[str] = {"unpublished", "deleted"}
 
 
 # --- commitments ------------------------------------------------------------------------------
@@ -281,6 +290,8 @@ def build_world(session: Session) -> World:
             world.hidden_values.append(statement.id)
         if state in ONCE_PUBLIC_STATES:
             world.once_public_ids.add(statement.id)
+        if state in REMOVED_STATES:
+            world.removed_ids.add(statement.id)
         world.hidden_values.append(f"{word}-{LANGS[0]}")  # the others differ only by suffix
         # A public commitment citing it (made before the rule, or the statement went away
         # since): it must neither name the statement nor quote it.
@@ -443,7 +454,7 @@ class Walker:
         self.requests += 1
         response = self.client.get(path, params=tuple(params))
         where = f"GET {path} {params} -> {response.status_code}"
-        texts = [str(response.status_code), response.reason_phrase, response.text]
+        texts = [str(response.status_code), response.reason_phrase, self._body(response, where)]
         texts += [f"{k}: {v}" for k, v in response.headers.items()]
         hidden_id = self.never_public_id if path in TOMBSTONE_ROUTES else self.hidden_id
         for text in texts:
@@ -452,6 +463,23 @@ class Walker:
             assert found is None, f"hidden id leaked: {where}: {found}"
         assert response.status_code < 500, where
         return response
+
+    def _body(self, response: Response, where: str) -> str:
+        """The body to search; an Atom feed's deleted entries checked apart and left out: each
+        names by id a statement that was public and was removed, and says nothing else."""
+        if not response.headers.get("content-type", "").startswith("application/atom+xml"):
+            return response.text
+        root = ET.fromstring(response.content)
+        for tomb in list(root.iter(f"{TOMBSTONES}deleted-entry")):
+            named = set(HIDDEN_ID.findall(tomb.attrib["ref"]))
+            assert named, where
+            assert named <= self.world.removed_ids, f"tombstone of {named}: {where}"
+            assert set(tomb.attrib) == {"ref", "when"}, where
+            for child in tomb:
+                assert not MARKER.search(child.text or ""), where
+                assert not self.hidden_id.search(child.text or ""), where
+            root.remove(tomb)
+        return ET.tostring(root, encoding="unicode")
 
     def walk_pages(self, path: str, params: list[tuple[str, str]]) -> int:
         """GET and follow `next_cursor` to the last page; the first page's status."""
@@ -476,9 +504,21 @@ class Walker:
 
 
 def _next_cursor(response: Response) -> str | None:
+    """The next page of a JSON list, or of a feed (its `next_url` or Atom/RSS `next` link)."""
+    media_type = response.headers.get("content-type", "")
+    if "xml" in media_type:
+        root = ET.fromstring(response.content)
+        links = [e for e in root.iter() if e.tag.endswith("link") and e.get("rel") == "next"]
+        return _cursor_of(links[0].attrib["href"]) if links else None
     body = response.json()
+    if isinstance(body, dict) and isinstance(body.get("next_url"), str):
+        return _cursor_of(body["next_url"])
     cursor = body.get("next_cursor") if isinstance(body, dict) else None
     return cursor if isinstance(cursor, str) else None
+
+
+def _cursor_of(url: str) -> str:
+    return parse_qs(urlsplit(url).query)["cursor"][0]
 
 
 def _comparable(response: Response) -> tuple[int, dict[str, str], Any]:
@@ -529,6 +569,8 @@ def test_no_hidden_content_leaks_from_any_public_route(
     walker = Walker(client, world)
     operations = get_operations(document)
     assert {"/v1/statements", "/v1/commitments"} <= {op.path for op in operations}
+    feeds = {f"/v1/feeds/statements.{kind}" for kind in ("atom", "rss", "json")}
+    assert feeds <= {op.path for op in operations}  # feeds are walked like every list
 
     for operation in operations:
         names = operation.path_params

@@ -41,7 +41,15 @@ def test_every_response_schema_has_an_example(client: TestClient) -> None:
     for path, item in document["paths"].items():
         if not path.startswith("/v1/") or "get" not in item:
             continue
-        schema = item["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+        content = item["get"]["responses"]["200"]["content"]
+        for media_type, other in content.items():  # feeds, JSON-LD: an example of their own
+            if media_type != "application/json" and "$ref" not in other["schema"]:
+                assert other.get("example"), f"{path}: {media_type} has no example"
+        if "application/json" not in content:  # a feed: a JSON Feed's model has examples
+            content = {"application/json": next(iter(content.values()))}
+        schema = content["application/json"]["schema"]
+        if "$ref" not in schema and "items" not in schema:
+            continue  # an XML feed: its example is checked above
         schema = schema.get("items", schema)  # a bare array: its items' schema
         name = schema["$ref"].rsplit("/", 1)[-1]
         resolved = schemas[name]

@@ -35,6 +35,7 @@ class Rendered:
     etag: str
     last_modified: datetime | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    media_type: str = "application/json"
 
 
 def strong_etag(body: bytes) -> str:
@@ -73,14 +74,15 @@ def _not_modified_since(request: Request, last_modified: datetime | None) -> boo
 
 
 def render(
-    payload: BaseModel,
+    payload: BaseModel | bytes,
     *,
     content_language: str | None = None,
     last_modified: datetime | None = None,
     links: list[str] | None = None,
+    media_type: str = "application/json",
 ) -> Rendered:
-    """Serialize once and tag the bytes."""
-    body = payload.model_dump_json().encode()
+    """Serialize once and tag the bytes (bytes: a body its route already serialized)."""
+    body = payload if isinstance(payload, bytes) else payload.model_dump_json().encode()
     headers: dict[str, str] = {}
     if content_language is not None:
         headers["Content-Language"] = content_language
@@ -89,7 +91,13 @@ def render(
         headers["Last-Modified"] = format_datetime(last_modified, usegmt=True)
     if links:
         headers["Link"] = ", ".join(links)
-    return Rendered(body=body, etag=strong_etag(body), last_modified=last_modified, headers=headers)
+    return Rendered(
+        body=body,
+        etag=strong_etag(body),
+        last_modified=last_modified,
+        headers=headers,
+        media_type=media_type,
+    )
 
 
 def send(request: Request, rendered: Rendered, cache: CachePolicy) -> Response:
@@ -102,7 +110,7 @@ def send(request: Request, rendered: Rendered, cache: CachePolicy) -> Response:
         not_modified = _not_modified_since(request, rendered.last_modified)
     if not_modified:
         return Response(status_code=304, headers=headers)
-    return Response(content=rendered.body, media_type="application/json", headers=headers)
+    return Response(content=rendered.body, media_type=rendered.media_type, headers=headers)
 
 
 def json_response(

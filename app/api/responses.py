@@ -27,13 +27,23 @@ def read_responses(*problem_statuses: int) -> dict[int | str, dict[str, Any]]:
 
 
 @dataclass(frozen=True)
+class Encoded:
+    """A payload its route serialized itself (a feed's XML, a JSON-LD document)."""
+
+    body: bytes
+    media_type: str  # e.g. "application/atom+xml; charset=utf-8"
+    lang: str | None = None  # the language it is in (Content-Language)
+
+
+@dataclass(frozen=True)
 class Fresh:
     """What a read route computed: the payload, its date, and when it may change by itself."""
 
-    payload: BaseModel
+    payload: BaseModel | Encoded
     last_modified: datetime | None = None
     expires_at: datetime | None = None
     headers: dict[str, str] = field(default_factory=dict)  # e.g. Content-Location
+    links: list[str] = field(default_factory=list)  # more `Link` values, e.g. its feeds
 
 
 def public_cache(request: Request, *, seconds_until_change: int | None = None) -> CachePolicy:
@@ -61,13 +71,25 @@ def _validated_since(request: Request, fresh: Fresh) -> datetime | None:
 def _render(request: Request, fresh: Fresh, language: Language | None) -> Rendered:
     payload = fresh.payload
     last_modified = _validated_since(request, fresh)
+    if isinstance(payload, Encoded):
+        rendered = render(
+            payload.body,
+            content_language=payload.lang,
+            last_modified=last_modified,
+            media_type=payload.media_type,
+        )
+        rendered.headers.update(fresh.headers)
+        return rendered
     if isinstance(payload, Page):
         settings: Settings = request.app.state.settings
         return render(
             payload,
             content_language=language.requested if language else None,
             last_modified=last_modified,
-            links=page_links(request, payload.next_cursor, settings.public_base_url),
+            links=[
+                *page_links(request, payload.next_cursor, settings.public_base_url),
+                *fresh.links,
+            ],
         )
     # An item's Content-Language is the language actually served, which a fallback may change;
     # a negotiated answer without one (breadcrumbs, counts) reports the reader's first choice.
@@ -78,6 +100,7 @@ def _render(request: Request, fresh: Fresh, language: Language | None) -> Render
         payload,
         content_language=served,
         last_modified=last_modified,
+        links=fresh.links,
     )
     rendered.headers.update(fresh.headers)
     return rendered
@@ -90,8 +113,12 @@ def public_response(
     now: datetime,
     language: Language | None,
     compute: Callable[[], Fresh],
+    variant: str = "",
 ) -> Response:
     """Serve from the response cache when the content version still matches, else compute.
+
+    `variant` names the representation when one URL has several (negotiated on `Accept`),
+    so that each is cached apart.
 
     A request made with an API key is answered fresh and `private, no-store`: shared caches
     must never keep what a key may see, and the process cache holds public answers only.
@@ -100,7 +127,7 @@ def public_response(
         rendered = _render(request, compute(), language)
         return send(request, rendered, CachePolicy(public=False))
     cache: ResponseCache = request.app.state.response_cache
-    key = (str(request.url), language.preferences if language else None)
+    key = (str(request.url), language.preferences if language else None, variant)
     entry = cache.get(key, version=version, now=now)
     if entry is None:
         fresh = compute()

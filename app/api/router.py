@@ -3,7 +3,7 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.responses import Response
@@ -11,11 +11,15 @@ from starlette.responses import Response
 from app.actors.router import router as actors_router
 from app.api.params import forbid_unknown_query_params
 from app.api.problems import PROBLEM_TYPES, NotFound, ServiceUnavailable, problem_responses
+from app.api.responses import Fresh, public_response, read_responses
 from app.auth.dependencies import current_principal
 from app.auth.router import router as keys_router
+from app.changes.dependencies import ContentVersionDep
 from app.commitments.editor_router import router as commitment_editing_router
 from app.commitments.router import router as commitments_router
 from app.db import SessionDep
+from app.feeds import links as feed_links
+from app.feeds.router import router as feeds_router
 from app.navigation.editor_router import router as navigation_editing_router
 from app.navigation.router import router as navigation_router
 from app.statements.editor_router import router as statement_editing_router
@@ -39,6 +43,69 @@ v1.include_router(keys_router)
 v1.include_router(taxonomy_router)
 v1.include_router(taxonomy_editing_router)
 v1.include_router(change_feed_router)
+v1.include_router(feeds_router)
+
+
+class ApiLink(BaseModel):
+    rel: str = Field(description="How the target relates to the API (RFC 8288 relation).")
+    href: str
+    type: str = Field(description="The media type the target answers with.")
+    title: str
+
+
+class ApiIndex(BaseModel):
+    """Where everything public starts: lists, feeds and the API description."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "links": [
+                        {
+                            "rel": "alternate",
+                            "href": "https://api.example.org/v1/feeds/statements.atom",
+                            "type": "application/atom+xml",
+                            "title": "Statements (Atom)",
+                        }
+                    ]
+                }
+            ]
+        }
+    )
+
+    links: list[ApiLink]
+
+
+INDEX = (
+    ("collection", "/v1/statements", "application/json", "Statements"),
+    ("collection", "/v1/commitments", "application/json", "Commitments"),
+    ("collection", "/v1/navigation", "application/json", "Menus"),
+    ("collection", "/v1/places", "application/json", "Places"),
+    ("collection", "/v1/topics", "application/json", "Topics"),
+    ("collection", "/v1/frameworks", "application/json", "Frameworks"),
+    *(("alternate", feed.path, feed.media_type, feed.title) for feed in feed_links.FORMATS),
+    ("service-desc", "/openapi.json", "application/vnd.oai.openapi+json", "OpenAPI document"),
+    ("service-doc", "/docs", "text/html", "API documentation"),
+)
+
+
+@v1.get("", response_model=ApiIndex, summary="API root", responses=read_responses())
+async def api_root(request: Request, version: ContentVersionDep) -> Response:
+    """Links to the public lists, the statement feeds (also in the `Link` header, so feed
+    readers find them) and the API description."""
+    origin = feed_links.origin(request)
+    links = [
+        ApiLink(rel=rel, href=f"{origin}{path}", type=kind, title=title)
+        for rel, path, kind, title in INDEX
+    ]
+    return public_response(
+        request,
+        version=version,
+        now=request.app.state.clock(),
+        language=None,
+        compute=lambda: Fresh(ApiIndex(links=links), links=feed_links.alternate_links(request)),
+    )
+
 
 meta = APIRouter(dependencies=[Depends(forbid_unknown_query_params)], tags=["operations"])
 

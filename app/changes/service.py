@@ -256,3 +256,35 @@ def prune(session: Session, *, before: datetime) -> int:
         )
     result = session.execute(delete(ChangeEntry).where(old, or_(tombstone, superseded.exists())))
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+def latest_removals(
+    session: Session,
+    *,
+    types: Collection[str],
+    lang: str | None,
+    limit: int,
+    scan: int = 1000,
+) -> list[Event]:
+    """The items whose latest change, as a reader filtering on `lang` sees it, removed them:
+    newest first, at most `limit`, looking back over the newest `scan` entries of `types`
+    (tombstones for a feed: an item removed then published again is not one)."""
+    query = (
+        select(ChangeEntry)
+        .where(ChangeEntry.resource_type.in_(sorted(types)))
+        .order_by(ChangeEntry.seq.desc())
+        .limit(scan)
+    )
+    settled: set[tuple[str, str]] = set()
+    removals: list[Event] = []
+    for entry in session.scalars(query):
+        event = as_seen(entry, lang)
+        key = (entry.resource_type, entry.resource_id)
+        if event is None or key in settled:
+            continue
+        settled.add(key)
+        if event.op == "delete":
+            removals.append(event)
+            if len(removals) >= limit:
+                break
+    return removals

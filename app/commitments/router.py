@@ -22,6 +22,9 @@ from app.commitments.schemas import (
     CommitmentSummaryCounts,
 )
 from app.db import SessionDep
+from app.feeds.links import site_for
+from app.jsonld import commitment as commitment_ld
+from app.jsonld import negotiate as jsonld
 from app.statements import service as statements_service
 from app.taxonomy.params import PlaceFilter, TermFilter
 
@@ -170,7 +173,10 @@ async def summarize_commitments(
     "/commitments/{id_or_code}",
     response_model=CommitmentDetail,
     summary="Get a commitment",
-    responses=read_responses(401, 403, 404, 410, 422),
+    responses={
+        **read_responses(401, 403, 404, 410, 422),
+        **jsonld.response_doc(commitment_ld.EXAMPLE),
+    },
 )
 async def get_commitment(
     request: Request,
@@ -180,24 +186,36 @@ async def get_commitment(
     id_or_code: Annotated[
         str, Path(max_length=64, description="Id or code.", examples=["LAD-2022-IOM-01"])
     ],
+    format: jsonld.FormatQuery = None,
     preview: PreviewDep = False,
 ) -> Response:
     """One commitment with its text, indicators, resources and progress updates (oldest first).
 
-    With `preview=true` (`content:preview`), a draft, scheduled or withdrawn one too."""
+    With `preview=true` (`content:preview`), a draft, scheduled or withdrawn one too.
+    `Accept: application/ld+json` (or `?format=jsonld`) gives it as a schema.org `Action` in
+    JSON-LD instead."""
     now = request.app.state.clock()
     tomorrow = next_midnight(now)
+    as_jsonld = jsonld.wanted(request, format)
+
+    def compute() -> Fresh:
+        found, last_modified = detail.get_commitment(
+            session, key=id_or_code, language=language, now=now, preview=preview
+        )
+        fresh = Fresh(found, last_modified, tomorrow)
+        if not as_jsonld:
+            return jsonld.varying(fresh)
+        site = site_for(request)
+        document = commitment_ld.action(session, found, language=language, site=site)
+        return jsonld.document(fresh, document, found.lang)
+
     return public_response(
         request,
         version=version,
         now=now,
         language=language,
-        compute=lambda: Fresh(
-            *detail.get_commitment(
-                session, key=id_or_code, language=language, now=now, preview=preview
-            ),
-            tomorrow,
-        ),
+        compute=compute,
+        variant=jsonld.variant(as_jsonld),
     )
 
 

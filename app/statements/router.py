@@ -8,22 +8,23 @@ from starlette.responses import Response
 
 from app.api.language import LanguageDep
 from app.api.pagination import Page, PageDep
-from app.api.params import QueryDay
 from app.api.responses import Fresh, public_response, read_responses
 from app.auth.dependencies import PreviewDep
 from app.changes.dependencies import ContentVersionDep
 from app.commitments import service as commitments_service
 from app.config import Settings
 from app.db import SessionDep
+from app.feeds.links import alternate_links, site_for
+from app.jsonld import negotiate as jsonld
+from app.jsonld import statement as statement_ld
 from app.statements import service
-from app.statements.models import StatementType
+from app.statements.params import StatementFiltersDep
 from app.statements.schemas import (
     RevisionList,
     StatementDetail,
     StatementSort,
     StatementSummary,
 )
-from app.taxonomy.params import PlaceFilter, TermFilter
 
 router = APIRouter(prefix="/statements", tags=["statements"])
 
@@ -40,30 +41,7 @@ async def list_statements(
     language: LanguageDep,
     version: ContentVersionDep,
     page: PageDep,
-    type: Annotated[
-        list[StatementType] | None,
-        Query(description="Only these types (repeat the parameter for several)."),
-    ] = None,
-    topic: Annotated[
-        list[str] | None,
-        Query(
-            max_length=20,
-            description="Topic slugs; any of them matches.",
-            examples=["counter-trafficking"],
-        ),
-    ] = None,
-    place: PlaceFilter = None,
-    term: TermFilter = None,
-    published_from: Annotated[
-        QueryDay | None, Query(description="Published on or after this day (UTC).")
-    ] = None,
-    published_to: Annotated[
-        QueryDay | None, Query(description="Published on or before this day (UTC).")
-    ] = None,
-    available_lang: Annotated[
-        str | None,
-        Query(max_length=35, description="Only statements translated into this language."),
-    ] = None,
+    filters: StatementFiltersDep,
     sort: Annotated[StatementSort, Query(description="Sort order; `-` means newest first.")] = (
         "-published_at"
     ),
@@ -76,15 +54,6 @@ async def list_statements(
     available one) and say so in `fallback`.
     """
     now = request.app.state.clock()
-    filters = service.StatementFilters(
-        types=type or [],
-        topics=topic or [],
-        places=place or [],
-        terms=term or [],
-        published_from=published_from,
-        published_to=published_to,
-        available_lang=available_lang.lower() if available_lang else None,
-    )
 
     def compute() -> Fresh:
         result, last_modified = service.list_statements(
@@ -96,7 +65,8 @@ async def list_statements(
             now=now,
             preview=preview,
         )
-        return Fresh(result, last_modified, service.next_go_live(session, now))
+        feeds = alternate_links(request)  # the same list as Atom, RSS and JSON Feed
+        return Fresh(result, last_modified, service.next_go_live(session, now), links=feeds)
 
     return public_response(request, version=version, now=now, language=language, compute=compute)
 
@@ -105,7 +75,7 @@ async def list_statements(
     "/{id_or_slug}",
     response_model=StatementDetail,
     summary="Get a statement",
-    responses=read_responses(404, 410, 422),
+    responses={**read_responses(404, 410, 422), **jsonld.response_doc(statement_ld.EXAMPLE)},
 )
 async def get_statement(
     request: Request,
@@ -124,14 +94,19 @@ async def get_statement(
         list[Literal["commitments"]] | None,
         Query(description="Embed related resources: `commitments` (one extra query pair)."),
     ] = None,
+    format: jsonld.FormatQuery = None,
     preview: PreviewDep = False,
 ) -> Response:
     """One published statement with its body paragraphs.
 
     A slug in any language resolves. `?lang=` picks the translation; without it, a slug serves
     its own language, and an id serves the `Accept-Language` choice.
+
+    `Accept: application/ld+json` (or `?format=jsonld`) gives it as a schema.org
+    `NewsArticle` in JSON-LD instead.
     """
     now = request.app.state.clock()
+    as_jsonld = jsonld.wanted(request, format)
 
     def compute() -> Fresh:
         detail, last_modified = service.get_statement(
@@ -149,9 +124,21 @@ async def get_statement(
             detail.commitments = commitments_service.refs_for_statement(
                 session, statement_id=detail.id, language=reader, now=now
             )
-        return Fresh(detail, last_modified, headers=headers)
+        fresh = Fresh(detail, last_modified, headers=headers)
+        if not as_jsonld:
+            return jsonld.varying(fresh)
+        site = site_for(request)
+        article = statement_ld.news_article(session, detail, language=language, site=site)
+        return jsonld.document(fresh, article, detail.lang)
 
-    return public_response(request, version=version, now=now, language=language, compute=compute)
+    return public_response(
+        request,
+        version=version,
+        now=now,
+        language=language,
+        compute=compute,
+        variant=jsonld.variant(as_jsonld),
+    )
 
 
 def canonical_headers(request: Request, path: str) -> dict[str, str]:

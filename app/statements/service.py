@@ -311,3 +311,16 @@ def topic_in_use(session: Session, slug: str) -> bool:
         )
         is not None
     )
+
+
+def bodies(session: Session, ids: list[str], lang: str) -> dict[str, list[Paragraph]]:
+    """The body paragraphs in `lang` of statements the caller already found public (one
+    query): what a feed of a page of the list carries beside each summary."""
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(StatementTranslation.statement_id, StatementTranslation.body).where(
+            StatementTranslation.statement_id.in_(ids), StatementTranslation.lang == lang
+        )
+    )
+    return {row.statement_id: [Paragraph.model_validate(p) for p in row.body] for row in rows}

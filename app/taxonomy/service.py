@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy import BindParameter, Select, distinct, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
+from app.api.language import Language
 from app.api.problems import FieldError, InvalidParameters
 from app.taxonomy.models import FrameworkTerm, Place, Topic
 
@@ -135,3 +136,28 @@ def term_rollup(pairs: Select[Any]) -> Select[Any]:
 
 def region_rollup(pairs: Select[Any]) -> Select[Any]:
     return _rollup(pairs, Place)
+
+
+def names(
+    session: Session,
+    *,
+    places: Iterable[str] = (),
+    topics: Iterable[str] = (),
+    terms: Iterable[str] = (),
+    language: Language,
+) -> dict[str, dict[str, str]]:
+    """`{"places"|"topics"|"terms": {code: name}}` in the reader's language (or its fallback),
+    for tags an item already carries: at most three small queries."""
+    found: dict[str, dict[str, str]] = {"places": {}, "topics": {}, "terms": {}}
+    wanted = (
+        ("places", Place.code, Place.names, sorted(set(places))),
+        ("topics", Topic.slug, Topic.names, sorted(set(topics))),
+        ("terms", FrameworkTerm.code, FrameworkTerm.names, sorted(set(terms))),
+    )
+    for kind, key, labels, codes in wanted:
+        if codes:
+            for code, localized in session.execute(select(key, labels).where(key.in_(codes))):
+                picked = language.pick(localized)
+                if picked is not None:
+                    found[kind][code] = picked[1]
+    return found

@@ -38,7 +38,7 @@ class TestLookup:
         assert body["lang"] == "es"
         assert body["fallback"] == {"requested_lang": "fr", "fields": DEFAULT_FIELDS}
         assert response.headers["content-language"] == "es"
-        assert response.headers["vary"] == "Accept-Language"
+        assert "Accept-Language" in response.headers["vary"].split(", ")
 
     def test_the_default_comes_after_every_preference(
         self, client: TestClient, en_es: Statement
@@ -146,6 +146,9 @@ NEGOTIATED = {
     "/v1/frameworks/{code}": "/v1/frameworks/sdg",
     "/v1/frameworks/{code}/terms": "/v1/frameworks/sdg/terms",
     "/v1/terms/{code}": "/v1/terms/sdg:10.7",
+    "/v1/feeds/statements.atom": "/v1/feeds/statements.atom",
+    "/v1/feeds/statements.rss": "/v1/feeds/statements.rss",
+    "/v1/feeds/statements.json": "/v1/feeds/statements.json",
 }
 
 
@@ -169,14 +172,14 @@ def test_negotiated_responses_say_what_they_served(
     url = NEGOTIATED[template].format(statement=en_es.id)
     response = get(client, url, "es-AR, fr;q=0.5")
     assert response.status_code == 200, response.text
-    assert response.headers["vary"] == "Accept-Language"
+    assert "Accept-Language" in response.headers["vary"].split(", ")
     assert response.headers["content-language"] == "es"
     revalidated = client.get(
         url,
         headers={"Accept-Language": "es-AR, fr;q=0.5", "If-None-Match": response.headers["etag"]},
     )
     assert revalidated.status_code == 304
-    assert revalidated.headers["vary"] == "Accept-Language"
+    assert "Accept-Language" in revalidated.headers["vary"].split(", ")
     assert revalidated.headers["content-language"] == "es"
 
 

@@ -19,6 +19,15 @@ SEED_FR = (
 )
 
 
+def next_link(header: str) -> str | None:
+    """The `rel="next"` target of a `Link` header (the list also links its feeds)."""
+    for value in header.split(", <"):
+        target, _, params = value.partition(";")
+        if 'rel="next"' in params:
+            return target.strip("<>")
+    return None
+
+
 def walk(client: TestClient, url: str) -> list[dict[str, Any]]:
     """Follow `Link: rel=next` to the end, as a partner would."""
     items: list[dict[str, Any]] = []
@@ -27,9 +36,9 @@ def walk(client: TestClient, url: str) -> list[dict[str, Any]]:
         assert response.status_code == 200, response.text
         body = response.json()
         items.extend(body["items"])
-        link = response.headers.get("link")
+        link = next_link(response.headers.get("link", ""))
         assert (link is None) == (body["next_cursor"] is None)
-        url = link.split(";")[0].strip("<>") if link else ""
+        url = link or ""
     return items
 
 

@@ -27,6 +27,7 @@ from app.statements.models import Statement, StatementTranslation, StatementType
 from app.statements.schemas import StatementCreate, TranslationIn
 from tests.conftest import FIXED_NOW, Clock, requires_postgres
 from tests.factories import make_key
+from tests.statements.test_router import next_link
 
 STATES = ("draft", "scheduled", "embargoed", "published", "withdrawn")
 EDITOR = Principal(key_id="setup", scopes=frozenset({"content:publish"}))
@@ -163,8 +164,7 @@ def test_preview_pages_cover_drafts_once(client: TestClient, world: dict[str, An
         response = client.get(url, headers=editor)
         assert response.status_code == 200
         seen.extend(item["id"] for item in response.json()["items"])
-        link = response.headers.get("link")
-        url = link.split(";")[0].strip("<>") if link else ""
+        url = next_link(response.headers.get("link", "")) or ""
     assert len(seen) == len(set(seen))
     assert set(world["ids"].values()) <= set(seen)
 

@@ -1,0 +1,1 @@
+"""Atom, RSS and JSON Feed of statements, per language, filterable like the list."""

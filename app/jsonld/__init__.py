@@ -1,0 +1,1 @@
+"""schema.org JSON-LD representations of public items, negotiated on `Accept` or `?format=`."""
