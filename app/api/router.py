@@ -20,6 +20,7 @@ from app.navigation.editor_router import router as navigation_editing_router
 from app.navigation.router import router as navigation_router
 from app.statements.editor_router import router as statement_editing_router
 from app.statements.router import router as statements_router
+from app.sync.router import router as export_router
 from app.taxonomy.editor_router import router as taxonomy_editing_router
 from app.taxonomy.router import router as taxonomy_router
 
@@ -37,6 +38,7 @@ v1.include_router(navigation_editing_router)
 v1.include_router(keys_router)
 v1.include_router(taxonomy_router)
 v1.include_router(taxonomy_editing_router)
+v1.include_router(export_router)
 
 meta = APIRouter(dependencies=[Depends(forbid_unknown_query_params)], tags=["operations"])
 

@@ -199,6 +199,22 @@ FULL_TEXTS = select(StatementTranslation).where(
     StatementTranslation.statement_id == bindparam("id")
 )
 
+FULL_TEXTS_OF = select(StatementTranslation).where(
+    StatementTranslation.statement_id.in_(_expanding("ids"))
+)
+
+# The export walks public statements by id in keyset batches (constant memory).
+EXPORT_PAGE = {
+    by_lang: (
+        matching(ListShape(available_lang=by_lang))
+        .add_columns(Statement.version)
+        .where(Statement.id > bindparam("after"))
+        .order_by(Statement.id)
+        .limit(bindparam("limit"))
+    )
+    for by_lang in (False, True)
+}
+
 SLUGS = {
     preview: select(Statement.id, StatementTranslation.lang, StatementTranslation.slug)
     .join(StatementTranslation, StatementTranslation.statement_id == Statement.id)

@@ -1,0 +1,1 @@
+"""Partner sync: the snapshot export and import."""
