@@ -274,9 +274,10 @@ def export_batch(
 ) -> list[Exported]:
     """The next `limit` public statements by id after `after` (with `lang`, only those
     translated into it), texts and tags included: three queries per batch, whatever its size."""
-    rows = session.execute(queries.EXPORT_PAGE[lang is not None], {
-        "after": after, "limit": limit, "now": now, "available_lang": lang
-    }).all()
+    rows = session.execute(
+        queries.EXPORT_PAGE[lang is not None],
+        {"after": after, "limit": limit, "now": now, "available_lang": lang},
+    ).all()
     ids = [row.id for row in rows]
     texts: dict[str, dict[str, Any]] = defaultdict(dict)
     if ids:

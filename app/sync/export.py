@@ -74,7 +74,10 @@ def open_snapshot(factory: Callable[[], Session]) -> tuple[Session, int]:
         # A session bound to a connection (tests) already runs inside its transaction.
         if isinstance(bind, Engine) and bind.dialect.name == "postgresql":
             session.connection(
-                execution_options={"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
+                execution_options={
+                    "isolation_level": "REPEATABLE READ",
+                    "postgresql_readonly": True,
+                }
             )
         return session, latest_seq(session)
     except Exception:
@@ -151,9 +154,7 @@ def record(spec: ExportSpec, item: Exportable) -> str:
         return f'{_head(spec, item)},"translations":{{{",".join(parts)}}}}}'
     rendered: Any = item.render(_language(spec, spec.lang))
     served = getattr(rendered, "lang", None) or spec.lang or spec.default
-    return (
-        f'{_head(spec, item)},"lang":{json.dumps(served)},"item":{rendered.model_dump_json()}}}'
-    )
+    return f'{_head(spec, item)},"lang":{json.dumps(served)},"item":{rendered.model_dump_json()}}}'
 
 
 def checkpoint(seq: int, records: int) -> str:

@@ -114,14 +114,15 @@ def _route(resource: export.Resource, what: str) -> None:
         return _stream(request, resource, language, translations, sessions)
 
     export_items.__name__ = f"export_{resource}"
-    export_items.__doc__ = f"Every public {what} as NDJSON, for a partner to bootstrap from."
+    summary_line = f"Every public {what} as NDJSON, for a partner to bootstrap from."
+    export_items.__doc__ = summary_line
     router.add_api_route(
         f"/{resource}.ndjson",
         export_items,
         methods=["GET"],
         response_class=NDJSONResponse,
         summary=f"Export all public {what}",
-        description=f"Every public {what} as NDJSON, for a partner to bootstrap from.{_DESCRIPTION}",
+        description=summary_line + _DESCRIPTION,
         responses=_RESPONSES,
     )
 
