@@ -462,6 +462,8 @@ class Walker:
 
 
 def _next_cursor(response: Response) -> str | None:
+    if response.headers.get("content-type") != "application/json":
+        return None  # the NDJSON export has no pages
     body = response.json()
     cursor = body.get("next_cursor") if isinstance(body, dict) else None
     return cursor if isinstance(cursor, str) else None
@@ -515,6 +517,8 @@ def test_no_hidden_content_leaks_from_any_public_route(
     walker = Walker(client, world)
     operations = get_operations(document)
     assert {"/v1/statements", "/v1/commitments"} <= {op.path for op in operations}
+    exports = {f"/v1/export/{kind}.ndjson" for kind in ("statements", "commitments", "menus")}
+    assert exports <= {op.path for op in operations}
 
     for operation in operations:
         names = operation.path_params

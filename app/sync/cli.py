@@ -143,7 +143,12 @@ def import_command(files: tuple[Path, ...]) -> None:
         engine.dispose()
     if errors:
         for path, error in sorted(errors, key=lambda pair: (str(pair[0]), pair[1].line)):
-            _stderr.print(f"{path}:{error.line}: {error.message}", markup=False, highlight=False)
+            _stderr.print(
+                f"{path}:{error.line}: {error.message}",
+                markup=False,
+                highlight=False,
+                soft_wrap=True,
+            )
         raise click.ClickException(f"{len(errors)} bad records: nothing was imported")
     created = ", ".join(f"{count} {kind}s" for kind, count in report.created.items())
     click.echo(f"imported {created}; {report.unchanged} already here unchanged")
