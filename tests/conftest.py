@@ -142,10 +142,12 @@ def app(settings: Settings, session: Session, clock: Clock) -> FastAPI:
 
     def snapshot_session() -> Session:
         # The export streams from a session of its own: here one on the test's connection,
-        # so that it sees what the test wrote (and rolls none of it back when it closes).
+        # so that it sees what the test wrote. It only reads, so it joins the test's
+        # transaction without a savepoint of its own (which the request's session, releasing
+        # its own savepoint first, would release from under it) and never ends it.
         return Session(
             bind=session.get_bind(),
-            join_transaction_mode="create_savepoint",
+            join_transaction_mode="rollback_only",
             expire_on_commit=False,
             autoflush=False,
         )

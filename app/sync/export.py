@@ -14,10 +14,11 @@ from datetime import datetime
 from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from app.api.language import Language
+from app.changes.models import ChangeEntry
 from app.changes.service import latest_seq
 from app.commitments import detail as commitments_detail
 from app.navigation import service as navigation_service
@@ -137,24 +138,48 @@ def _language(spec: ExportSpec, lang: str | None) -> Language:
     return Language(preferences=(lang,), default=spec.default, served=spec.served, explicit=True)
 
 
-def _head(spec: ExportSpec, item: Exportable) -> str:
+def public_versions(session: Session, resource: Resource, ids: list[str]) -> dict[str, int]:
+    """Each item's version as the change feed last announced it (one query per batch).
+
+    Not the row's own version: that one also moves for what the public does not see (a
+    working copy edited, a schedule), and a partner compares the snapshot with the feed."""
+    if not ids:
+        return {}
+    kind = TYPES[resource]
+    latest = (
+        select(ChangeEntry.resource_id, func.max(ChangeEntry.seq).label("seq"))
+        .where(ChangeEntry.resource_type == kind, ChangeEntry.resource_id.in_(ids))
+        .group_by(ChangeEntry.resource_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(ChangeEntry.resource_id, ChangeEntry.version).join(
+            latest, ChangeEntry.seq == latest.c.seq
+        )
+    )
+    return {resource_id: int(version) for resource_id, version in rows}
+
+
+def _head(spec: ExportSpec, item: Exportable, version: int) -> str:
     return (
         f'{{"resource":{json.dumps(TYPES[spec.resource])},"id":{json.dumps(item.id)},'
-        f'"version":{int(item.version)}'
+        f'"version":{version}'
     )
 
 
-def record(spec: ExportSpec, item: Exportable) -> str:
-    """One NDJSON line (without its newline); the item's bytes are the item route's bytes."""
+def record(spec: ExportSpec, item: Exportable, version: int | None = None) -> str:
+    """One NDJSON line (without its newline); the item's bytes are the item route's bytes.
+    `version`: the announced one (`public_versions`); the item's own when it has none."""
+    head = _head(spec, item, int(item.version if version is None else version))
     if spec.all_translations:
         parts = [
             f"{json.dumps(lang)}:{item.render(_language(spec, lang)).model_dump_json()}"
             for lang in _langs_of(item, spec)
         ]
-        return f'{_head(spec, item)},"translations":{{{",".join(parts)}}}}}'
+        return f'{head},"translations":{{{",".join(parts)}}}}}'
     rendered: Any = item.render(_language(spec, spec.lang))
     served = getattr(rendered, "lang", None) or spec.lang or spec.default
-    return f'{_head(spec, item)},"lang":{json.dumps(served)},"item":{rendered.model_dump_json()}}}'
+    return f'{head},"lang":{json.dumps(served)},"item":{rendered.model_dump_json()}}}'
 
 
 def checkpoint(seq: int, records: int) -> str:
@@ -176,7 +201,8 @@ def chunks(
             batch = _batch(session, spec, after)
             if not batch:
                 break
-            lines = [record(spec, item) for item in batch]
+            versions = public_versions(session, spec.resource, [item.id for item in batch])
+            lines = [record(spec, item, versions.get(item.id)) for item in batch]
             records += len(lines)
             after = batch[-1].id
             if on_batch is not None:

@@ -49,7 +49,8 @@ _DESCRIPTION = """
 
 One line per public item, ordered by id: `{"resource", "id", "version", "lang", "item"}`, where
 `item` is exactly the body of the item route in that language (with `translations=all`, a
-`translations` map by language instead of `lang` and `item`). The last line is
+`translations` map by language instead of `lang` and `item`); `version` is the item's version
+as the change feed last announced it. The last line is
 `{"checkpoint": {"seq": N, "records": M}}`; the `Newsroom-Seq` header carries the same `N`, read
 in the same database snapshot as the items: follow on with `GET /v1/changes?after=N`.
 

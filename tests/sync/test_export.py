@@ -7,9 +7,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
+from app.changes.models import ChangeEntry
 from app.changes.service import latest_seq
 from app.config import Settings
 from app.navigation.service import Links
@@ -170,3 +171,17 @@ def test_cli_refuses_an_unserved_language(
     result = CliRunner().invoke(sync_cli.export_command, ["--lang", "xx"])
     assert result.exit_code == 2
     assert "not served" in result.output
+
+
+def test_versions_are_those_the_change_feed_announced(client: TestClient, session: Session) -> None:
+    lines = _lines(client, "/v1/export/commitments.ndjson")[1][:-1]
+    for record in map(json.loads, lines):
+        announced = session.scalar(
+            select(ChangeEntry.version)
+            .where(
+                ChangeEntry.resource_type == "commitment", ChangeEntry.resource_id == record["id"]
+            )
+            .order_by(ChangeEntry.seq.desc())
+            .limit(1)
+        )
+        assert record["version"] == announced
