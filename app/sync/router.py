@@ -13,7 +13,7 @@ from app.api.language import LanguageDep
 from app.api.problems import problem_responses
 from app.api.responses import public_cache
 from app.config import Settings
-from app.navigation.router import _links
+from app.navigation.service import Links
 from app.sync import export
 
 router = APIRouter(prefix="/export", tags=["sync"])
@@ -91,7 +91,7 @@ def _stream(
         all_translations=translations == "all",
         default=settings.default_language,
         served=settings.languages,
-        links=_links(request),
+        links=Links(default_lang=settings.default_language, statement_path=settings.statement_path),
         now=request.app.state.clock(),
     )
     session, seq = export.open_snapshot(sessions)
