@@ -190,5 +190,11 @@ def openapi_document(output: str | None) -> None:
             file.write(text)
 
 
+from app.sync.cli import export_command, import_command  # noqa: E402 - the group comes first
+
+main.add_command(export_command)
+main.add_command(import_command)
+
+
 def _format(counts: dict[str, int]) -> str:
     return ", ".join(f"{name} {count}" for name, count in counts.items())

@@ -26,6 +26,7 @@ from app.demo.navigation import load_demo_navigation
 from app.main import create_app
 from app.schema import migrate
 from app.statements.editing import record_due_go_lives
+from app.sync.router import snapshot_sessions
 from tests.databases import create_scratch_database, drop_scratch_database
 
 POSTGRES_ENV = "NEWSROOM_TEST_DATABASE_URL"
@@ -139,7 +140,20 @@ def app(settings: Settings, session: Session, clock: Clock) -> FastAPI:
             session.rollback()
             raise
 
+    def snapshot_session() -> Session:
+        # The export streams from a session of its own: here one on the test's connection,
+        # so that it sees what the test wrote. It only reads, so it joins the test's
+        # transaction without a savepoint of its own (which the request's session, releasing
+        # its own savepoint first, would release from under it) and never ends it.
+        return Session(
+            bind=session.get_bind(),
+            join_transaction_mode="rollback_only",
+            expire_on_commit=False,
+            autoflush=False,
+        )
+
     app.dependency_overrides[get_session] = test_session
+    app.dependency_overrides[snapshot_sessions] = lambda: snapshot_session
     return app
 
 

@@ -128,7 +128,8 @@ def _public_view(
     for url, params in _public_requests(document, values):
         response = client.get(url, params=tuple(params))
         body: Any = response.text
-        if response.headers.get("content-type", "").endswith("json") and response.content:
+        kind = response.headers.get("content-type", "")
+        if kind.endswith("json") and not kind.endswith("ndjson") and response.content:
             body = response.json()
             if isinstance(body, dict):
                 body.pop("request_id", None)

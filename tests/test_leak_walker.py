@@ -506,6 +506,8 @@ class Walker:
 def _next_cursor(response: Response) -> str | None:
     """The next page of a JSON list, or of a feed (its `next_url` or Atom/RSS `next` link)."""
     media_type = response.headers.get("content-type", "")
+    if media_type.startswith("application/x-ndjson"):
+        return None  # the NDJSON export has no pages
     if "xml" in media_type:
         root = ET.fromstring(response.content)
         links = [e for e in root.iter() if e.tag.endswith("link") and e.get("rel") == "next"]
@@ -571,6 +573,8 @@ def test_no_hidden_content_leaks_from_any_public_route(
     assert {"/v1/statements", "/v1/commitments"} <= {op.path for op in operations}
     feeds = {f"/v1/feeds/statements.{kind}" for kind in ("atom", "rss", "json")}
     assert feeds <= {op.path for op in operations}  # feeds are walked like every list
+    exports = {f"/v1/export/{kind}.ndjson" for kind in ("statements", "commitments", "menus")}
+    assert exports <= {op.path for op in operations}
 
     for operation in operations:
         names = operation.path_params

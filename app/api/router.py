@@ -25,6 +25,7 @@ from app.navigation.router import router as navigation_router
 from app.statements.editor_router import router as statement_editing_router
 from app.statements.router import router as statements_router
 from app.sync.feed_router import router as change_feed_router
+from app.sync.router import router as export_router
 from app.taxonomy.editor_router import router as taxonomy_editing_router
 from app.taxonomy.router import router as taxonomy_router
 
@@ -44,6 +45,7 @@ v1.include_router(taxonomy_router)
 v1.include_router(taxonomy_editing_router)
 v1.include_router(change_feed_router)
 v1.include_router(feeds_router)
+v1.include_router(export_router)
 
 
 class ApiLink(BaseModel):

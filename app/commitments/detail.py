@@ -1,9 +1,10 @@
 """One commitment in full: texts, event, indicators, resources and its progress updates."""
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from app.actors import service as actors_service
@@ -163,3 +164,48 @@ def _updates(session: Session, commitment_id: str, language: Language) -> list[P
             )
         )
     return updates
+
+
+@dataclass(frozen=True)
+class Exported:
+    """One public commitment of an export batch. Rendered one by one through the item
+    route's own code (a handful of queries each): commitments number in the hundreds."""
+
+    id: str
+    version: int
+    langs: list[str]
+    session: Session
+    now: datetime
+
+    def render(self, language: Language) -> CommitmentDetail:
+        return get_commitment(self.session, key=self.id, language=language, now=self.now)[0]
+
+
+def export_batch(
+    session: Session, *, after: str, limit: int, now: datetime, lang: str | None
+) -> list[Exported]:
+    """The next `limit` public commitments by id after `after` (with `lang`, only those with
+    a text in it), with the languages of their texts."""
+    query = (
+        select(Commitment.id, Commitment.version)
+        .where(queries.is_public(now), Commitment.id > after)
+        .order_by(Commitment.id)
+        .limit(limit)
+    )
+    if lang is not None:
+        query = query.where(
+            exists().where(
+                CommitmentTranslation.commitment_id == Commitment.id,
+                CommitmentTranslation.lang == lang,
+            )
+        )
+    rows = session.execute(query).all()
+    langs: dict[str, list[str]] = {row.id: [] for row in rows}
+    if rows:
+        for commitment_id, text_lang in session.execute(
+            select(CommitmentTranslation.commitment_id, CommitmentTranslation.lang)
+            .where(CommitmentTranslation.commitment_id.in_(list(langs)))
+            .order_by(CommitmentTranslation.lang)
+        ):
+            langs[commitment_id].append(text_lang)
+    return [Exported(row.id, row.version, langs[row.id], session, now) for row in rows]

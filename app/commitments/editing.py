@@ -57,7 +57,12 @@ def record_audit(
 
 
 def create(
-    session: Session, data: CommitmentCreate, *, principal: Principal, now: datetime
+    session: Session,
+    data: CommitmentCreate,
+    *,
+    principal: Principal,
+    now: datetime,
+    keep_id: str | None = None,
 ) -> Commitment:
     if session.scalar(select(Commitment.id).where(Commitment.code == data.code)) is not None:
         raise Conflict("Another commitment already has this code.")
@@ -65,7 +70,7 @@ def create(
     drafting.check_dates(data.made_on, data.due_on)
     links = drafting.links(session, data)
     commitment = Commitment(
-        id=new_id(ID_PREFIX),
+        id=keep_id or new_id(ID_PREFIX),  # keep_id: an import keeps the source's ids
         code=data.code,
         publication_status=PublicationStatus.DRAFT,
         made_on=data.made_on,

@@ -52,11 +52,16 @@ def _audit(
 
 
 def create(
-    session: Session, data: StatementCreate, *, principal: Principal, now: datetime
+    session: Session,
+    data: StatementCreate,
+    *,
+    principal: Principal,
+    now: datetime,
+    keep_id: str | None = None,
 ) -> Statement:
     links = drafting.check_codes(session, data)
     statement = Statement(
-        id=new_id(ID_PREFIX),
+        id=keep_id or new_id(ID_PREFIX),  # keep_id: an import keeps the source's ids
         type=data.type,
         publication_status=PublicationStatus.DRAFT,
         dateline_place_code=data.dateline.place if data.dateline else None,

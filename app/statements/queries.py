@@ -186,9 +186,31 @@ PUBLIC_IDS = select(Statement.id).where(
     Statement.id.in_(_expanding("ids")), is_public(bindparam("now"))
 )
 
-FULL_TEXTS = select(StatementTranslation).where(
-    StatementTranslation.statement_id == bindparam("id")
+# Ordered: the item's `translations` map follows this order, and its bytes must not depend
+# on where the rows happen to lie (PostgreSQL returns them in no set order).
+FULL_TEXTS = (
+    select(StatementTranslation)
+    .where(StatementTranslation.statement_id == bindparam("id"))
+    .order_by(StatementTranslation.lang)
 )
+
+FULL_TEXTS_OF = (
+    select(StatementTranslation)
+    .where(StatementTranslation.statement_id.in_(_expanding("ids")))
+    .order_by(StatementTranslation.statement_id, StatementTranslation.lang)
+)
+
+# The export walks public statements by id in keyset batches (constant memory).
+EXPORT_PAGE = {
+    by_lang: (
+        matching(ListShape(available_lang=by_lang))
+        .add_columns(Statement.version)
+        .where(Statement.id > bindparam("after"))
+        .order_by(Statement.id)
+        .limit(bindparam("limit"))
+    )
+    for by_lang in (False, True)
+}
 
 SLUGS = {
     preview: select(Statement.id, StatementTranslation.lang, StatementTranslation.slug)

@@ -234,9 +234,16 @@ def get_statement(
     }
     if preview:  # editors preview what a publisher would publish: the pending working copy
         translations = working_copy.previewed_texts(session, row.id, translations)
-    text, meta = _localized(translations, language, DETAIL_FIELDS)
     tags = _tags_by_statement(session, [row.id])[row.id]
-    detail = StatementDetail.model_validate(
+    return _detail(row, translations, tags, language), row.updated_at
+
+
+def _detail(
+    row: Any, translations: dict[str, Any], tags: dict[str, list[str]], language: Language
+) -> StatementDetail:
+    """The public item (GET /v1/statements/{id}), for the item route and the export alike."""
+    text, meta = _localized(translations, language, DETAIL_FIELDS)
+    return StatementDetail.model_validate(
         {
             **_summary_fields(row, text, tags),
             "body": [Paragraph.model_validate(p) for p in text.body],
@@ -246,7 +253,38 @@ def get_statement(
             **meta,
         }
     )
-    return detail, row.updated_at
+
+
+@dataclass(frozen=True)
+class Exported:
+    """One public statement of an export batch: its texts by language, ready to render."""
+
+    id: str
+    version: int
+    row: Any
+    translations: dict[str, Any]
+    tags: dict[str, list[str]]
+
+    def render(self, language: Language) -> StatementDetail:
+        return _detail(self.row, self.translations, self.tags, language)
+
+
+def export_batch(
+    session: Session, *, after: str, limit: int, now: datetime, lang: str | None
+) -> list[Exported]:
+    """The next `limit` public statements by id after `after` (with `lang`, only those
+    translated into it), texts and tags included: three queries per batch, whatever its size."""
+    rows = session.execute(
+        queries.EXPORT_PAGE[lang is not None],
+        {"after": after, "limit": limit, "now": now, "available_lang": lang},
+    ).all()
+    ids = [row.id for row in rows]
+    texts: dict[str, dict[str, Any]] = defaultdict(dict)
+    if ids:
+        for text in session.scalars(queries.FULL_TEXTS_OF, {"ids": ids}):
+            texts[text.statement_id][text.lang] = text
+    tags = _tags_by_statement(session, ids)
+    return [Exported(row.id, row.version, row, texts[row.id], tags[row.id]) for row in rows]
 
 
 def public_slugs(
