@@ -97,11 +97,31 @@ def _require_publisher(principal: Principal, why: str) -> None:
         raise Forbidden(f"This API key lacks the `content:publish` scope, needed {why}.")
 
 
-def _require_for(principal: Principal, item: NavigationItem) -> None:
+def require_may_change(principal: Principal, item: NavigationItem) -> None:
+    """403 unless the key may change this item: drafts need only `navigation:write`, which
+    the route checked; published items `content:publish` too. Routes call it before checking
+    `If-Match`, so a key that may never write it is told so whatever version it sent."""
     if item.publication_status is PUBLISHED:
         _require_publisher(
             principal, "to change a published item (drafts need only `navigation:write`)"
         )
+
+
+def require_may_reorder(
+    session: Session, menu: Menu, parent_id: str | None, principal: Principal
+) -> None:
+    """Reordering siblings among which one is published needs `content:publish` (the public
+    order may change); reordering drafts only, `navigation:write`."""
+    parent = NavigationItem.parent_id
+    published = session.scalar(
+        select(NavigationItem.id).where(
+            NavigationItem.menu_key == menu.key,
+            parent.is_(None) if parent_id is None else parent == parent_id,
+            NavigationItem.publication_status == PUBLISHED,
+        )
+    )
+    if published is not None:
+        _require_publisher(principal, "to reorder published items")
 
 
 def load_menu(session: Session, key: str) -> Menu:
@@ -181,7 +201,7 @@ def update_item(
     principal: Principal,
     now: datetime,
 ) -> NavigationItem:
-    _require_for(principal, item)
+    require_may_change(principal, item)
     given = data.model_fields_set
     fields = {"route": ItemKind.ROUTE, "url": ItemKind.EXTERNAL, "target": ItemKind.CONTENT}
     for field, kind in fields.items():
@@ -219,7 +239,7 @@ def move_item(
     principal: Principal,
     now: datetime,
 ) -> NavigationItem:
-    _require_for(principal, item)
+    require_may_change(principal, item)
     with _writing(session, menu, principal, "move_item", item.id, now):
         tree.move_item(session, item_id=item.id, parent_id=data.parent_id, position=data.position)
     return item
@@ -234,18 +254,7 @@ def reorder(
     principal: Principal,
     now: datetime,
 ) -> None:
-    """Reordering siblings among which one is published needs `content:publish` (the public
-    order may change); reordering drafts only, `navigation:write`."""
-    parent = NavigationItem.parent_id
-    published = session.scalar(
-        select(NavigationItem.id).where(
-            NavigationItem.menu_key == menu.key,
-            parent.is_(None) if parent_id is None else parent == parent_id,
-            NavigationItem.publication_status == PUBLISHED,
-        )
-    )
-    if published is not None:
-        _require_publisher(principal, "to reorder published items")
+    require_may_reorder(session, menu, parent_id, principal)
     with _writing(session, menu, principal, "reorder", parent_id or menu.key, now):
         tree.reorder_children(session, menu_key=menu.key, parent_id=parent_id, ordered_ids=ids)
 
@@ -253,7 +262,7 @@ def reorder(
 def remove_item(
     session: Session, menu: Menu, item: NavigationItem, *, principal: Principal, now: datetime
 ) -> None:
-    _require_for(principal, item)
+    require_may_change(principal, item)
     item_id = item.id
     with _writing(session, menu, principal, "remove_item", item_id, now):
         tree.remove_item(session, item_id=item_id)
