@@ -60,7 +60,7 @@ async def create_menu(
     def create() -> Response:
         menu = editing.create_menu(session, body, principal=editor, now=request.app.state.clock())
         response = _menu_response(menu, 201)
-        response.headers["Location"] = f"/v1/navigation/{menu.key}"
+        response.headers["Location"] = f"/v1/navigation/{menu.key}/editorial"
         return response
 
     return await idempotent(request, session, editor.key_id, create)

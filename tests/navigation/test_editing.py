@@ -21,7 +21,7 @@ def editor(session: Session) -> dict[str, str]:
 
 def publish(client: TestClient, editor: dict[str, str], created: Any, **params: str) -> Any:
     """Publish what a create (or an editorial read) returned: an item, or a menu."""
-    url = created.headers.get("location") or created.url.path.removesuffix("/editorial")
+    url = (created.headers.get("location") or created.url.path).removesuffix("/editorial")
     response = client.post(
         f"{url}/publish", params=params, headers={**editor, "If-Match": created.headers["etag"]}
     )

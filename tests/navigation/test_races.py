@@ -43,7 +43,7 @@ def live_app(settings: Settings, engine: Any) -> Iterator[tuple[FastAPI, dict[st
 
 
 def _publish(client: TestClient, key: dict[str, str], created: Any) -> Any:
-    url = created.headers.get("location") or f"/v1/navigation/{MENU}"
+    url = created.headers["location"].removesuffix("/editorial")  # a menu's is its editorial
     response = client.post(f"{url}/publish", headers={**key, "If-Match": created.headers["etag"]})
     assert response.status_code == 200, response.text
     return response
