@@ -12,18 +12,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from app.api.problems import Conflict, FieldError, Forbidden, InvalidParameters, NotFound
+from app.api.preconditions import PreconditionFailed
+from app.api.problems import Conflict, FieldError, InvalidParameters, NotFound
 from app.api.translations import merge_translations
 from app.audit import service as audit
-from app.auth.models import Scope
 from app.auth.service import Principal
 from app.changes import service as changes
 from app.changes.service import Operation
 from app.db import touch
 from app.navigation import tree
+from app.navigation.access import require_may_change, require_may_reorder, require_publisher
 from app.navigation.models import ItemKind, Menu, NavigationItem
 from app.navigation.visibility import PublicView, public_view
 from app.navigation.write_schemas import ItemCreate, ItemMove, ItemUpdate, MenuCreate
@@ -67,15 +68,32 @@ class _Write:
     target: str  # what the audit row names (a create names its new item once it exists)
 
 
+def _new_revision(session: Session, menu: Menu, expected: int | None) -> None:
+    """Bump the menu's revision in SQL, and with `expected` (the revision the caller's
+    `If-Match` matched) only if no one changed the menu since: a 412 otherwise. The row lock
+    this takes orders writers to one menu on PostgreSQL; the menu is then read again, as the
+    previous writer left it."""
+    bump = update(Menu).where(Menu.key == menu.key).values(revision=Menu.revision + 1)
+    if expected is not None:
+        bump = bump.where(Menu.revision == expected)
+    if session.execute(bump.returning(Menu.revision)).scalar_one_or_none() is None:
+        raise PreconditionFailed("Someone changed this menu after you read it; read it again.")
+    session.refresh(menu)
+
+
 @contextmanager
 def _writing(
-    session: Session, menu: Menu, principal: Principal, action: str, target: str, now: datetime
+    session: Session,
+    menu: Menu,
+    principal: Principal,
+    action: str,
+    target: str,
+    now: datetime,
+    expected_revision: int | None = None,
 ) -> Iterator[_Write]:
-    """Wrap one write: a new editorial revision of the menu (whose row lock, on PostgreSQL,
-    orders writers to one menu, so `before` is what the previous writer left), the change-log
-    entry if the public view changed, and the audit row."""
-    menu.revision = Menu.revision + 1
-    session.flush()
+    """Wrap one write: a new editorial revision of the menu (see `_new_revision`), the
+    change-log entry if the public view changed, and the audit row."""
+    _new_revision(session, menu, expected_revision)
     before = public_view(session, menu)
     write = _Write(target)
     yield write
@@ -90,38 +108,6 @@ def _writing(
         at=now,
         details={"menu": menu.key, "menu_version": menu.version, "public": before != after},
     )
-
-
-def _require_publisher(principal: Principal, why: str) -> None:
-    if not principal.can(Scope.CONTENT_PUBLISH):
-        raise Forbidden(f"This API key lacks the `content:publish` scope, needed {why}.")
-
-
-def require_may_change(principal: Principal, item: NavigationItem) -> None:
-    """403 unless the key may change this item: drafts need only `navigation:write`, which
-    the route checked; published items `content:publish` too. Routes call it before checking
-    `If-Match`, so a key that may never write it is told so whatever version it sent."""
-    if item.publication_status is PUBLISHED:
-        _require_publisher(
-            principal, "to change a published item (drafts need only `navigation:write`)"
-        )
-
-
-def require_may_reorder(
-    session: Session, menu: Menu, parent_id: str | None, principal: Principal
-) -> None:
-    """Reordering siblings among which one is published needs `content:publish` (the public
-    order may change); reordering drafts only, `navigation:write`."""
-    parent = NavigationItem.parent_id
-    published = session.scalar(
-        select(NavigationItem.id).where(
-            NavigationItem.menu_key == menu.key,
-            parent.is_(None) if parent_id is None else parent == parent_id,
-            NavigationItem.publication_status == PUBLISHED,
-        )
-    )
-    if published is not None:
-        _require_publisher(principal, "to reorder published items")
 
 
 def load_menu(session: Session, key: str) -> Menu:
@@ -255,7 +241,8 @@ def reorder(
     now: datetime,
 ) -> None:
     require_may_reorder(session, menu, parent_id, principal)
-    with _writing(session, menu, principal, "reorder", parent_id or menu.key, now):
+    revision = menu.revision
+    with _writing(session, menu, principal, "reorder", parent_id or menu.key, now, revision):
         tree.reorder_children(session, menu_key=menu.key, parent_id=parent_id, ordered_ids=ids)
 
 
@@ -292,7 +279,7 @@ def set_item_published(
     """Publish (with its draft descendants, if asked) or unpublish an item. Unpublishing hides
     its subtree with it but leaves the descendants' own states; a published item under a
     draft parent, or in a draft menu, stays hidden until they are published too."""
-    _require_publisher(principal, "to publish or unpublish")
+    require_publisher(principal, "to publish or unpublish")
     action = "publish_item" if publish else "unpublish_item"
     state = PUBLISHED if publish else DRAFT
     with _writing(session, menu, principal, action, item.id, now):
@@ -307,8 +294,8 @@ def set_menu_published(
     session: Session, menu: Menu, *, publish: bool, principal: Principal, now: datetime
 ) -> Menu:
     """Publish the menu (its published items appear) or take it back to draft (a 404)."""
-    _require_publisher(principal, "to publish or unpublish")
+    require_publisher(principal, "to publish or unpublish")
     action = "publish_menu" if publish else "unpublish_menu"
-    with _writing(session, menu, principal, action, menu.key, now):
+    with _writing(session, menu, principal, action, menu.key, now, menu.revision):
         menu.publication_status = PUBLISHED if publish else DRAFT
     return menu

@@ -14,7 +14,7 @@ from app.api.problems import problem_responses
 from app.api.responses import editorial_response
 from app.auth.dependencies import NavigationPublisher, NavigationWriter
 from app.db import SessionDep
-from app.navigation import editing
+from app.navigation import access, editing
 from app.navigation.models import Menu, NavigationItem
 from app.navigation.write_schemas import (
     ChildrenOrder,
@@ -142,7 +142,7 @@ async def update_item(
     `content:publish` if the item is published."""
     target = editing.load_menu(session, menu)
     item = editing.load_item(session, target, item_id)
-    editing.require_may_change(editor, item)
+    access.require_may_change(editor, item)
     require_if_match(request, version_etag(item.id, item.version))
     editing.update_item(
         session, target, item, body, principal=editor, now=request.app.state.clock()
@@ -169,7 +169,7 @@ async def move_item(
     the item is published."""
     target = editing.load_menu(session, menu)
     item = editing.load_item(session, target, item_id)
-    editing.require_may_change(editor, item)
+    access.require_may_change(editor, item)
     require_if_match(request, version_etag(item.id, item.version))
     editing.move_item(session, target, item, body, principal=editor, now=request.app.state.clock())
     return _item_response(item)
@@ -191,7 +191,7 @@ async def reorder_children(
     """Give every child of a parent (or every root item) exactly once, in the new order.
     Needs `If-Match` with the menu's ETag, and `content:publish` if one of them is published."""
     target = editing.load_menu(session, menu)
-    editing.require_may_reorder(session, target, body.parent_id, editor)
+    access.require_may_reorder(session, target, body.parent_id, editor)
     require_if_match(request, version_etag(target.key, target.revision))
     editing.reorder(
         session, target, body.parent_id, body.ids, principal=editor, now=request.app.state.clock()
@@ -216,7 +216,7 @@ async def remove_item(
     `content:publish` if the item is published."""
     target = editing.load_menu(session, menu)
     item = editing.load_item(session, target, item_id)
-    editing.require_may_change(editor, item)
+    access.require_may_change(editor, item)
     require_if_match(request, version_etag(item.id, item.version))
     editing.remove_item(session, target, item, principal=editor, now=request.app.state.clock())
     return Response(status_code=204, headers={"Cache-Control": "no-store"})

@@ -43,7 +43,9 @@ def live_app(settings: Settings, engine: Any) -> Iterator[tuple[FastAPI, dict[st
 
 
 def _publish(client: TestClient, key: dict[str, str], created: Any) -> Any:
-    url = created.headers["location"].removesuffix("/editorial")  # a menu's is its editorial
+    """Publish what a create, or a menu's unpublish, returned."""
+    location = created.headers.get("location") or created.url.path.removesuffix("/unpublish")
+    url = location.removesuffix("/editorial")  # a created menu's Location is its editorial
     response = client.post(f"{url}/publish", headers={**key, "If-Match": created.headers["etag"]})
     assert response.status_code == 200, response.text
     return response
@@ -101,3 +103,50 @@ def test_concurrent_public_edits_get_one_version_and_one_entry_each(
     # publish the menu, then two items, then two edits per round: one version each, in order.
     assert list(versions) == list(range(1, 4 + 2 * ROUNDS))
     assert final == versions[-1]
+
+
+def _together(app: FastAPI, requests: list[tuple[str, str, dict[str, str], Any]]) -> list[Any]:
+    """The requests (method, url, headers, json) sent at once, each from its own thread."""
+    barrier = threading.Barrier(len(requests))
+    results: list[Any] = [None] * len(requests)
+
+    def send(n: int) -> None:
+        method, url, headers, body = requests[n]
+        with TestClient(app) as client:
+            barrier.wait()
+            results[n] = client.request(method, url, headers=headers, json=body)
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in range(len(requests))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results
+
+
+def test_menu_writes_with_one_etag_end_in_one_200_and_one_412_while_creates_all_pass(
+    live_app: tuple[FastAPI, dict[str, str]],
+) -> None:
+    app, key = live_app
+    with TestClient(app) as setup:
+        menu = setup.post("/v1/navigation", json={"key": MENU, "names": {"en": "R"}}, headers=key)
+        etag = _publish(setup, key, menu).headers["etag"]
+    for _ in range(5):
+        headers = {**key, "If-Match": etag}
+        results = _together(app, [("POST", f"/v1/navigation/{MENU}/unpublish", headers, None)] * 2)
+        assert sorted(r.status_code for r in results) == [200, 412]
+        winner = next(r for r in results if r.status_code == 200)
+        with TestClient(app) as client:
+            etag = _publish(client, key, winner).headers["etag"]
+    creates = [
+        ("POST", f"/v1/navigation/{MENU}/items", key, {"kind": "heading", "labels": {"en": n}})
+        for n in ("a", "b", "c")
+    ]
+    assert [r.status_code for r in _together(app, creates)] == [201, 201, 201]
+    with app.state.sessionmaker() as session:
+        operations = session.scalars(
+            select(ChangeEntry.operation)
+            .where(ChangeEntry.resource_id == MENU)
+            .order_by(ChangeEntry.seq)
+        ).all()
+    assert list(operations) == ["publish", *["unpublish", "publish"] * 5]  # drafts: nothing
