@@ -34,8 +34,8 @@ class Menu(Base):
     # Bumped only when what the public sees of the menu changes: the version partners see in
     # the change log (and in exports), so it never moves without an entry saying so.
     version: Mapped[int] = mapped_column(default=1)
-    # Bumped by every change to the menu or its items, drafts included: the editorial ETag
-    # that a reorder's `If-Match` names.
+    # Bumped by every change to the menu or its items, drafts included: the menu's editorial
+    # ETag, which reorders, publishing and unpublishing name in `If-Match`.
     revision: Mapped[int] = mapped_column(default=1)
 
 
