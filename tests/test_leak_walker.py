@@ -50,6 +50,7 @@ PUBLIC_WORD = "openwalk"  # the walker's own public content, which may show anyw
 DOCUMENT: dict[str, Any] = {}  # the OpenAPI document under walk (for `$ref`s)
 TOMBSTONES = "{http://purl.org/atompub/tombstones/1.0}"
 HIDDEN_ID = re.compile(r"stm_[0-9a-z]+")
+PUBLISHED = PublicationStatus.PUBLISHED
 
 
 @dataclass
@@ -262,12 +263,58 @@ COMMITMENT_STATES: dict[str, Callable[[Session, Commitment], None]] = {
 }
 
 
+def _staged_navigation(session: Session, world: World, *, under: str) -> None:
+    """A staged (draft) section in the public menu, a published item under it, a draft child
+    of the public item, and a draft menu whose items are all published."""
+    word = _marker("nav", "staged")
+    section = add_item(
+        session,
+        menu_key="leakwalk",
+        kind=ItemKind.ROUTE,
+        route=f"/{word}",
+        labels=dict.fromkeys(LANGS, f"Label {word}"),
+        blurbs={"en": f"Blurb {word}"},
+    )
+    below = add_item(
+        session,
+        menu_key="leakwalk",
+        parent_id=section.id,
+        kind=ItemKind.ROUTE,
+        route=f"/{word}/below",
+        labels={"en": f"Label {word} below"},
+        publication_status=PUBLISHED,
+    )
+    draft_child = add_item(
+        session,
+        menu_key="leakwalk",
+        parent_id=under,
+        kind=ItemKind.EXTERNAL,
+        url=f"https://example.org/{_marker('nav', 'draftchild')}",
+        labels={"en": f"Label {_marker('nav', 'draftchild')}"},
+    )
+    menu_key = _marker("nav", "draftmenu")
+    session.add(Menu(key=menu_key, names=dict.fromkeys(LANGS, f"Menu {menu_key}")))
+    session.flush()
+    in_draft_menu = add_item(
+        session,
+        menu_key=menu_key,
+        kind=ItemKind.ROUTE,
+        route=f"/{menu_key}",
+        labels={"en": f"Label {menu_key}"},
+        publication_status=PUBLISHED,
+    )
+    for item in (section, below, draft_child, in_draft_menu):
+        world.hidden_ids.add(item.id)
+        world.hidden_values.append(item.id)
+    world.hidden_values += [menu_key, f"/{word}", f"/{word}/below", f"/{menu_key}"]
+
+
 def build_world(session: Session) -> World:
     world = World()
     public = _statement(session, PUBLIC_WORD)
     _publish(session, public)
     world.public_values += [public.id, f"{PUBLIC_WORD}-en"]
-    session.add(Menu(key="leakwalk", names={"en": "Leak walk"}))
+    session.add(Menu(key="leakwalk", names={"en": "Leak walk"}, publication_status=PUBLISHED))
     session.flush()
     root = add_item(
         session,
@@ -276,6 +323,7 @@ def build_world(session: Session) -> World:
         target_type="statement",
         target_id=public.id,
         labels={"en": "Public"},
+        publication_status=PUBLISHED,
     )
     world.public_values += ["leakwalk", root.id]
 
@@ -316,6 +364,7 @@ def build_world(session: Session) -> World:
                 target_id=statement.id,
                 labels=dict.fromkeys(LANGS, f"Label {PUBLIC_WORD if live else word}"),
                 blurbs={"en": f"Blurb {PUBLIC_WORD if live else word}"},
+                publication_status=PUBLISHED,
             )
             if not live:
                 world.hidden_ids.add(item.id)
@@ -328,9 +377,11 @@ def build_world(session: Session) -> World:
         route=f"/{_marker('nav', 'invisible')}",
         labels={"en": f"Label {_marker('nav', 'invisible')}"},
         visible=False,
+        publication_status=PUBLISHED,
     )
     world.hidden_ids.add(invisible.id)
     world.hidden_values += [invisible.id, f"/{_marker('nav', 'invisible')}"]
+    _staged_navigation(session, world, under=root.id)
 
     for state, build_commitment in COMMITMENT_STATES.items():
         word = _marker("cmt", state)

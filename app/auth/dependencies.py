@@ -96,8 +96,10 @@ PreviewDep = Annotated[bool, Depends(preview_mode)]
 CommitmentsWriter = Annotated[Principal, Depends(require(Scope.COMMITMENTS_WRITE))]
 NavigationWriter = Annotated[Principal, Depends(require(Scope.NAVIGATION_WRITE))]
 TaxonomiesWriter = Annotated[Principal, Depends(require(Scope.TAXONOMIES_WRITE))]
-# Menus, actors and topics have no pending working copies (yet): every write to them changes
-# what the public sees at once, so writing them is publishing and needs `content:publish` too.
+# Actors and topics have no pending working copies: every write to them changes what the
+# public sees at once, so writing them is publishing and needs `content:publish` too. Menus
+# stage drafts with `navigation:write` alone; publishing them takes both (app/navigation/access.py
+# holds the rule for writes to published items).
 NavigationPublisher = Annotated[
     Principal, Depends(require(Scope.NAVIGATION_WRITE, Scope.CONTENT_PUBLISH))
 ]

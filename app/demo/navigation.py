@@ -1,4 +1,4 @@
-"""Loads the demo menus (the seed page's main menu and a footer). Idempotent."""
+"""Loads the demo menus (the seed page's main menu and a footer), published. Idempotent."""
 
 import json
 from collections.abc import Iterator
@@ -9,9 +9,13 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from app.changes import service as changes_service
+from app.db import utcnow
 from app.demo.loader import statement_id_for
 from app.ids import stable_id
 from app.navigation.models import ITEM_ID_PREFIX, ItemKind, Menu, NavigationItem
+from app.publication import PublicationStatus
+
+PUBLISHED = PublicationStatus.PUBLISHED
 
 
 def demo_menus() -> list[dict[str, Any]]:
@@ -45,6 +49,7 @@ def _flatten(
             "icon": entry.get("icon"),
             "labels": entry["labels"],
             "blurbs": entry.get("blurbs", {}),
+            "publication_status": PublicationStatus(entry.get("publication_status", "published")),
         }
         yield from _flatten(menu, entry.get("children", []), item_id)
 
@@ -55,13 +60,16 @@ def load_demo_navigation(session: Session) -> int:
     total = 0
     for menu_data in demo_menus():
         key = menu_data["key"]
+        menu_changed = False
         menu = session.get(Menu, key)
         if menu is None:
-            session.add(Menu(key=key, names=menu_data["names"]))
-            changed = True
-        elif menu.names != menu_data["names"]:
+            menu = Menu(key=key, names=menu_data["names"], publication_status=PUBLISHED)
+            session.add(menu)
+            menu_changed = True
+        elif menu.names != menu_data["names"] or menu.publication_status is not PUBLISHED:
             menu.names = menu_data["names"]
-            changed = True
+            menu.publication_status = PUBLISHED
+            menu_changed = True
         session.flush()
         rows = list(_flatten(key, menu_data["items"], None))
         total += len(rows)
@@ -74,19 +82,22 @@ def load_demo_navigation(session: Session) -> int:
         stale = set(existing) - {row["id"] for row in rows}
         if stale:
             session.execute(delete(NavigationItem).where(NavigationItem.id.in_(stale)))
-            changed = True
+            menu_changed = True
         for row in rows:  # parents come before their children
             current = existing.get(row["id"])
             if current is None:
                 session.add(NavigationItem(**row))
                 session.flush()
-                changed = True
+                menu_changed = True
                 continue
             for name, value in row.items():
                 if getattr(current, name) != value:
                     setattr(current, name, value)
-                    changed = True
+                    menu_changed = True
         session.flush()
+        if menu_changed:  # public reads date themselves by the menu (navigation.service)
+            menu.updated_at = utcnow()
+            changed = True
     if changed:
         changes_service.bump(session)
     return total

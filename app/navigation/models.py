@@ -7,6 +7,7 @@ from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, checked_enum, utcnow
+from app.publication import PublicationStatus
 
 ITEM_ID_PREFIX = "nav"
 
@@ -23,9 +24,19 @@ class Menu(Base):
 
     key: Mapped[str] = mapped_column(String(32), primary_key=True)
     names: Mapped[dict[str, str]]
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-    # Bumped by every change to the menu or its items: the version partners see in the log.
+    # A draft menu is a 404 to the public, whatever its items; `withdrawn` is not used.
+    publication_status: Mapped[PublicationStatus] = mapped_column(
+        checked_enum(PublicationStatus, "publication_status"), default=PublicationStatus.DRAFT
+    )
+    # When the public menu last changed (set with `version`, never by draft edits): the
+    # Last-Modified of its public reads.
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Bumped only when what the public sees of the menu changes: the version partners see in
+    # the change log (and in exports), so it never moves without an entry saying so.
     version: Mapped[int] = mapped_column(default=1)
+    # Bumped by every change to the menu or its items, drafts included: the menu's editorial
+    # ETag, which reorders, publishing and unpublishing name in `If-Match`.
+    revision: Mapped[int] = mapped_column(default=1)
 
 
 class NavigationItem(Base):
@@ -48,6 +59,10 @@ class NavigationItem(Base):
     target_id: Mapped[str | None] = mapped_column(String(32), index=True)
     url: Mapped[str | None] = mapped_column(String(500))
     visible: Mapped[bool] = mapped_column(default=True)
+    # Staged items are drafts, hidden with their whole subtree until published.
+    publication_status: Mapped[PublicationStatus] = mapped_column(
+        checked_enum(PublicationStatus, "publication_status"), default=PublicationStatus.DRAFT
+    )
     icon: Mapped[str | None] = mapped_column(String(64))
     labels: Mapped[dict[str, str]]
     blurbs: Mapped[dict[str, str]]

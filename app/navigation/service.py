@@ -14,9 +14,11 @@ from app.api.problems import FieldError, InvalidParameters, NotFound
 from app.api.schemas import LanguageFallback, localize_names
 from app.navigation.models import ItemKind, Menu, NavigationItem
 from app.navigation.schemas import Breadcrumbs, Crumb, MenuRead, MenuTree, NavigationNode, Target
+from app.publication import PublicationStatus
 from app.statements import service as statements_service
 
 MENU_ORDER = string_sort_key("key", Menu.key, descending=False)
+PUBLISHED = PublicationStatus.PUBLISHED
 
 
 @dataclass(frozen=True)
@@ -48,14 +50,20 @@ class _Loaded:
 
 
 def _load(session: Session, menu_key: str, now: datetime, preview: bool = False) -> _Loaded:
-    """The menu, all its visible items and the slugs of linked statements: three queries."""
+    """The menu, all its visible items and the slugs of linked statements: three queries.
+
+    A draft menu is the 404 of a menu that never existed; draft items are left out, and with
+    them their children, which no walk from the root reaches. Previews show drafts too."""
     menu = session.get(Menu, menu_key)
-    if menu is None:
+    if menu is None or not (preview or menu.publication_status is PUBLISHED):
         raise NotFound("No menu has this key.")
+    query = select(NavigationItem).where(
+        NavigationItem.menu_key == menu_key, NavigationItem.visible.is_(True)
+    )
+    if not preview:
+        query = query.where(NavigationItem.publication_status == PUBLISHED)
     rows = session.scalars(
-        select(NavigationItem)
-        .where(NavigationItem.menu_key == menu_key, NavigationItem.visible.is_(True))
-        .order_by(NavigationItem.parent_id, NavigationItem.position, NavigationItem.id)
+        query.order_by(NavigationItem.parent_id, NavigationItem.position, NavigationItem.id)
     ).all()
     targets = [r.target_id for r in rows if r.kind is ItemKind.CONTENT and r.target_id]
     slugs = statements_service.public_slugs(session, targets, now, preview)
@@ -65,6 +73,15 @@ def _load(session: Session, menu_key: str, now: datetime, preview: bool = False)
     for siblings in children.values():
         siblings.sort(key=lambda item: (item.position, item.id))
     return _Loaded(menu, {r.id: r for r in rows}, children, slugs)
+
+
+def _changed(loaded: _Loaded, preview: bool) -> datetime:
+    """Last-Modified: the menu's `updated_at` moves with every public change to it and only
+    then (a draft item's edit, or the renumbering it causes among published siblings, leaves
+    it); a preview also dates the drafts it shows."""
+    if not preview:
+        return loaded.menu.updated_at
+    return max([loaded.menu.updated_at, *(i.updated_at for i in loaded.items.values())])
 
 
 def _href(item: NavigationItem, loaded: _Loaded, language: Language, links: Links) -> Any:
@@ -166,8 +183,7 @@ def get_tree(
             **meta,
         }
     )
-    changed = max([loaded.menu.updated_at, *(i.updated_at for i in loaded.items.values())])
-    return tree, changed
+    return tree, _changed(loaded, preview)
 
 
 def _visible_item(
@@ -222,7 +238,7 @@ def breadcrumbs(
         if current.parent_id is not None and current.parent_id not in loaded.items:
             raise NotFound("No visible item of this menu has this path or id.")
         current = loaded.items.get(current.parent_id) if current.parent_id else None
-    changed = max([loaded.menu.updated_at, *(i.updated_at for i in loaded.items.values())])
+    changed = _changed(loaded, preview=False)
     return Breadcrumbs(menu=menu_key, items=list(reversed(trail))), changed
 
 
@@ -243,7 +259,8 @@ def _find_by_path(
 def list_menus(
     session: Session, *, language: Language, page: PageRequest
 ) -> tuple[Page[MenuRead], datetime | None]:
-    statement = select(Menu)
+    """The published menus (drafts are not listed, not even counted)."""
+    statement = select(Menu).where(Menu.publication_status == PUBLISHED)
     rows, next_cursor = fetch_page(
         session,
         statement,
@@ -262,3 +279,14 @@ def list_menus(
         Page[MenuRead](items=items, next_cursor=next_cursor, total=total),
         max((m.updated_at for m in rows), default=None),
     )
+
+
+def public_menu_versions(session: Session, *, after: str, limit: int) -> list[tuple[str, int]]:
+    """Keys and versions of the published menus after `after`, in key order (for snapshots)."""
+    rows = session.execute(
+        select(Menu.key, Menu.version)
+        .where(Menu.key > after, Menu.publication_status == PublicationStatus.PUBLISHED)
+        .order_by(Menu.key)
+        .limit(limit)
+    )
+    return [(row.key, row.version) for row in rows]

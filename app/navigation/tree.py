@@ -1,5 +1,8 @@
 """Tree rules for editing menus: add, move, reorder and remove items without cycles, keeping
-sibling positions contiguous (0, 1, 2 ...) so that an item's place never depends on ties."""
+sibling positions contiguous (0, 1, 2 ...) so that an item's place never depends on ties.
+
+These rules only move rows: whether the public saw a change (the content version, the change
+log) is decided once, in editing.py."""
 
 from typing import Any
 
@@ -7,7 +10,6 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from app.api.problems import Conflict, NotFound
-from app.changes import service as changes_service
 from app.ids import new_id
 from app.navigation.models import ITEM_ID_PREFIX, Menu, NavigationItem
 
@@ -85,7 +87,6 @@ def add_item(
     session.add(item)
     _insert_at(siblings, item, position)
     session.flush()
-    changes_service.bump(session)
     return item
 
 
@@ -112,7 +113,6 @@ def move_item(
     new = [s for s in _siblings(session, item.menu_key, parent_id) if s.id != item.id]
     _insert_at(new, item, position)
     session.flush()
-    changes_service.bump(session)
     return item
 
 
@@ -125,7 +125,6 @@ def reorder_children(
         raise InvalidMove("The new order must list each current child exactly once.")
     _renumber([siblings[item_id] for item_id in ordered_ids])
     session.flush()
-    changes_service.bump(session)
 
 
 def remove_item(session: Session, *, item_id: str) -> None:
@@ -146,4 +145,3 @@ def remove_item(session: Session, *, item_id: str) -> None:
     )
     _renumber(_siblings(session, menu_key, parent_id))
     session.flush()
-    changes_service.bump(session)

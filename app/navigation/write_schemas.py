@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 from app.api.text import Code, HttpsUrl, Input, LangTag, LongText, Route, ShortText
 from app.navigation.models import ItemKind
 from app.navigation.schemas import Target
+from app.publication import PublicationStatus
 
 MenuKey = Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]{1,32}$")]
 Labels = dict[LangTag, ShortText]
@@ -131,6 +132,7 @@ class ItemEditorial(BaseModel):
                     "blurbs": {},
                     "icon": None,
                     "visible": True,
+                    "publication_status": "draft",
                     "version": 1,
                 }
             ]
@@ -149,6 +151,9 @@ class ItemEditorial(BaseModel):
     blurbs: dict[str, str]
     icon: str | None
     visible: bool
+    publication_status: PublicationStatus = Field(
+        description="`draft` (staged: hidden with its subtree) or `published`."
+    )
     version: int
 
     @model_validator(mode="before")
@@ -169,9 +174,29 @@ class ItemEditorial(BaseModel):
 class MenuEditorial(BaseModel):
     model_config = ConfigDict(
         from_attributes=True,
-        json_schema_extra={"examples": [{"key": "main", "names": {"en": "Main"}, "version": 3}]},
+        json_schema_extra={
+            "examples": [
+                {
+                    "key": "main",
+                    "names": {"en": "Main"},
+                    "publication_status": "published",
+                    "version": 3,
+                    "revision": 7,
+                }
+            ]
+        },
     )
 
     key: str
     names: dict[str, str]
-    version: int
+    publication_status: PublicationStatus = Field(
+        description="`draft`: a 404 to the public, whatever its items; or `published`."
+    )
+    version: int = Field(
+        description="The public version, as in the change log: moved only by changes the "
+        "public sees (0 for a menu never published)."
+    )
+    revision: int = Field(
+        description="Moved by every change to the menu or its items, drafts included: the "
+        "number in its ETag."
+    )

@@ -22,7 +22,6 @@ from app.changes.models import ChangeEntry
 from app.changes.service import latest_seq
 from app.commitments import detail as commitments_detail
 from app.navigation import service as navigation_service
-from app.navigation.models import Menu
 from app.statements import service as statements_service
 
 Resource = Literal["statements", "commitments", "menus"]
@@ -116,9 +115,7 @@ def _batch(session: Session, spec: ExportSpec, after: str) -> Sequence[Exportabl
             session, after=after, limit=BATCH_SIZE, now=spec.now, lang=lang
         )
     # Menus are public in every language (labels fall back), so `lang` keeps them all.
-    rows = session.execute(
-        select(Menu.key, Menu.version).where(Menu.key > after).order_by(Menu.key).limit(BATCH_SIZE)
-    ).all()
+    rows = navigation_service.public_menu_versions(session, after=after, limit=BATCH_SIZE)
     return [_MenuItem(key, version, session, spec) for key, version in rows]
 
 

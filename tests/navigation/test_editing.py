@@ -1,4 +1,5 @@
-"""Building menus over HTTP: items, moves, reorders and removals, each logged for partners."""
+"""Building menus over HTTP: items, moves, reorders and removals, each logged for partners once
+published (staging drafts unseen: tests/navigation/test_staging.py)."""
 
 from typing import Any
 
@@ -18,10 +19,22 @@ def editor(session: Session) -> dict[str, str]:
     return make_key(session, Scope.NAVIGATION_WRITE, Scope.CONTENT_PUBLISH)
 
 
+def publish(client: TestClient, editor: dict[str, str], created: Any, **params: str) -> Any:
+    """Publish what a create (or an editorial read) returned: an item, or a menu."""
+    url = (created.headers.get("location") or created.url.path).removesuffix("/editorial")
+    response = client.post(
+        f"{url}/publish", params=params, headers={**editor, "If-Match": created.headers["etag"]}
+    )
+    assert response.status_code == 200, response.text
+    return response
+
+
 def add(client: TestClient, editor: dict[str, str], **item: Any) -> Any:
+    """Add an item and publish it (new items are drafts)."""
     response = client.post("/v1/navigation/side/items", json=item, headers=editor)
     assert response.status_code == 201, response.text
-    return response
+    assert response.json()["publication_status"] == "draft"
+    return publish(client, editor, response)
 
 
 @pytest.fixture
@@ -30,6 +43,7 @@ def menu(client: TestClient, editor: dict[str, str]) -> str:
         "/v1/navigation", json={"key": "side", "names": {"en": "Side"}}, headers=editor
     )
     assert created.status_code == 201
+    publish(client, editor, created)
     return "side"
 
 
@@ -137,6 +151,7 @@ def test_item_creation_is_idempotent(client: TestClient, editor: dict[str, str],
     second = client.post("/v1/navigation/side/items", json=item, headers=headers)
     assert first.status_code == second.status_code == 201
     assert first.json()["id"] == second.json()["id"]
+    publish(client, editor, first)
     assert [i["label"] for i in client.get("/v1/navigation/side").json()["items"]] == ["Once"]
 
 
@@ -150,13 +165,13 @@ def test_what_an_editor_reads_of_an_item_can_be_sent_back(
         target={"type": "statement", "id": statement_id_for("iom-lad-2022")},
         labels={"en": "LA Declaration"},
     )
-    read = client.get(created.headers["location"], headers=editor)
+    url = f"/v1/navigation/side/items/{created.json()['id']}"
+    read = client.get(url, headers=editor)
+    assert read.json()["publication_status"] == "published"
     writable = ("target", "labels", "blurbs", "icon", "visible")
     body = {name: read.json()[name] for name in writable}
     body["labels"]["fr"] = "Déclaration de Los Angeles"
-    patched = client.patch(
-        created.headers["location"], json=body, headers={**editor, "If-Match": read.headers["etag"]}
-    )
+    patched = client.patch(url, json=body, headers={**editor, "If-Match": read.headers["etag"]})
     assert patched.status_code == 200, patched.text
     assert patched.json()["target"] == read.json()["target"]
     assert patched.json()["labels"]["fr"] == "Déclaration de Los Angeles"

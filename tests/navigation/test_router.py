@@ -193,7 +193,7 @@ class TestBreadcrumbs:
 
 def make_big_menu(session: Session, key: str, fanout: tuple[int, ...]) -> int:
     """A menu with the given branching per level, inserted in bulk."""
-    session.add(Menu(key=key, names={"en": key}))
+    session.add(Menu(key=key, names={"en": key}, publication_status=PublicationStatus.PUBLISHED))
     session.flush()
     rows: list[dict[str, Any]] = []
     parents: list[str | None] = [None]
@@ -213,6 +213,7 @@ def make_big_menu(session: Session, key: str, fanout: tuple[int, ...]) -> int:
                         "visible": True,
                         "labels": {"en": item_id, "fr": f"fr {item_id}"},
                         "blurbs": {},
+                        "publication_status": PublicationStatus.PUBLISHED,
                     }
                 )
                 children.append(item_id)

@@ -91,6 +91,11 @@ def test_children_a_reader_cannot_see_do_not_count(client: TestClient, session: 
         headers=writer,
     )
     assert below_hidden.status_code == 201, below_hidden.text
+    published = client.post(
+        f"{heading.headers['location']}/publish?with_descendants=true",
+        headers={**writer, "If-Match": heading.headers["etag"]},
+    )
+    assert published.status_code == 200, published.text
 
     section = client.get(f"/v1/navigation/main?root={heading.json()['id']}").json()["items"][0]
     assert section["has_children"] is False

@@ -63,7 +63,8 @@ def make_in_state(session: Session, state: str) -> Statement:
 @pytest.fixture
 def world(session: Session) -> dict[str, Any]:
     statements = {state: make_in_state(session, state) for state in STATES}
-    session.add(Menu(key="matrix", names={"en": "Matrix"}))
+    published = PublicationStatus.PUBLISHED  # the menu and its items: statements vary here
+    session.add(Menu(key="matrix", names={"en": "Matrix"}, publication_status=published))
     session.flush()
     for state, statement in statements.items():
         add_item(
@@ -73,6 +74,7 @@ def world(session: Session) -> dict[str, Any]:
             target_type="statement",
             target_id=statement.id,
             labels={"en": state},
+            publication_status=published,
         )
     changes_service.bump(session)
     keys = {
