@@ -8,12 +8,13 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from app.changes import service as changes_service
+from app.changes.service import Operation
 from app.db import utcnow
 from app.demo.loader import statement_id_for
 from app.ids import stable_id
 from app.navigation.models import ITEM_ID_PREFIX, ItemKind, Menu, NavigationItem
 from app.publication import PublicationStatus
+from app.publication.lifecycle import announce
 
 PUBLISHED = PublicationStatus.PUBLISHED
 
@@ -56,12 +57,12 @@ def _flatten(
 
 def load_demo_navigation(session: Session) -> int:
     """Insert or refresh the demo menus; returns how many items they hold."""
-    changed = False
     total = 0
     for menu_data in demo_menus():
         key = menu_data["key"]
         menu_changed = False
         menu = session.get(Menu, key)
+        created = menu is None
         if menu is None:
             menu = Menu(key=key, names=menu_data["names"], publication_status=PUBLISHED)
             session.add(menu)
@@ -96,8 +97,18 @@ def load_demo_navigation(session: Session) -> int:
                     menu_changed = True
         session.flush()
         if menu_changed:  # public reads date themselves by the menu (navigation.service)
-            menu.updated_at = utcnow()
-            changed = True
-    if changed:
-        changes_service.bump(session)
+            now = utcnow()
+            menu.updated_at = now
+            menu.version = (menu.version or 0) + 1
+            session.flush()
+            # As an editor's change would be: one change-log entry (partners learn of it).
+            announce(
+                session,
+                resource="menu",
+                resource_id=key,
+                version=menu.version,
+                operation=Operation.PUBLISH if created else Operation.UPDATE,
+                at=now,
+                langs=None,
+            )
     return total

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
@@ -29,7 +29,10 @@ from app.commitments.models import Commitment
 from app.db import make_engine, make_sessionmaker
 from app.demo.commitments import load_demo_commitments
 from app.demo.loader import load_demo_data
+from app.demo.navigation import load_demo_navigation
 from app.main import create_app
+from app.navigation.models import Menu
+from app.publication import PublicationStatus
 from app.publication.sql import public_now
 from app.schema import migrate
 from app.statements.models import Statement
@@ -38,6 +41,7 @@ from tests.databases import create_scratch_database, drop_scratch_database
 from tests.factories import make_key
 
 pytestmark = requires_postgres
+PUBLISHED = PublicationStatus.PUBLISHED
 WRITERS, OPERATIONS = 3, 30
 ACTIONS = ("publish", "publish", "schedule", "edit", "unpublish", "withdraw", "delete")
 
@@ -53,6 +57,7 @@ def live_app() -> Iterator[FastAPI]:
     with make_sessionmaker(engine).begin() as session:
         load_demo_data(session)
         load_demo_commitments(session, today=datetime.now(UTC).date())
+        load_demo_navigation(session)
     engine.dispose()
     app = create_app(settings_)
     yield app
@@ -67,6 +72,7 @@ def editor(live_app: FastAPI) -> dict[str, str]:
             session,
             Scope.STATEMENTS_WRITE,
             Scope.COMMITMENTS_WRITE,
+            Scope.NAVIGATION_WRITE,
             Scope.CONTENT_PUBLISH,
             Scope.CONTENT_PREVIEW,
         )
@@ -80,6 +86,7 @@ class Writer:
         self.client, self.key, self.rng, self.name = client, key, rng, name
         self.statements: list[str] = []
         self.commitments: list[str] = []
+        self.menu_items: list[str] = []
         self.latest_schedule = datetime.now(UTC)
 
     def _editorial(self, kind: str, item_id: str) -> Any:
@@ -124,8 +131,38 @@ class Writer:
         if created.status_code == 201:  # a hidden or missing anchor is a 422: fine
             self.commitments.append(created.json()["id"])
 
+    def menu_item(self) -> None:
+        """Stage, publish, relabel, unpublish or remove an item of the footer menu."""
+        rng = self.rng
+        if not self.menu_items or rng.random() < 0.3:
+            body = {
+                "kind": "route",
+                "route": f"/mirror/{secrets.token_hex(4)}",
+                "labels": {"en": "Staged", **({"fr": "Préparé"} if rng.random() < 0.5 else {})},
+            }
+            created = self.client.post("/v1/navigation/footer/items", json=body, headers=self.key)
+            assert created.status_code == 201, created.text
+            self.menu_items.append(created.json()["id"])
+            return
+        item = rng.choice(self.menu_items)
+        path = f"/v1/navigation/footer/items/{item}"
+        current = self.client.get(path, headers=self.key)
+        if current.status_code != 200:
+            return
+        headers = {**self.key, "If-Match": current.headers["etag"]}
+        action = rng.choice(["publish", "publish", "unpublish", "relabel", "remove"])
+        if action == "relabel":
+            label = {"en": f"Label {rng.randrange(1000)}"}
+            self.client.patch(path, json={"labels": label}, headers=headers)
+        elif action == "remove":
+            self.client.delete(path, headers=headers)
+        else:
+            self.client.post(f"{path}/{action}", headers=headers)
+
     def act(self) -> None:
         rng = self.rng
+        if rng.random() < 0.15:
+            return self.menu_item()
         if not self.statements or rng.random() < 0.15:
             return self.create_statement()
         if rng.random() < 0.1:
@@ -221,6 +258,9 @@ def public_state(app: FastAPI, client: TestClient, lang: str | None) -> dict[tup
             cursor = page["next_cursor"]
             if not cursor:
                 break
+    if lang is None or lang in ("fr", "en"):  # menus are served in every language
+        menus = client.get("/v1/navigation", params={"limit": 100}).json()["items"]
+        ids |= {("menu", menu["key"]) for menu in menus}
     now = datetime.now(UTC)
     with make_sessionmaker(app.state.engine)() as session:
         versions = {
@@ -235,10 +275,23 @@ def public_state(app: FastAPI, client: TestClient, lang: str | None) -> dict[tup
                 select(Commitment.id, Commitment.version).where(public_now(Commitment, now))
             )
         }
+        versions |= {
+            ("menu", row.key): row.version
+            for row in session.execute(
+                select(Menu.key, Menu.version).where(Menu.publication_status == PUBLISHED)
+            )
+        }
     return {key: versions[key] for key in ids}
 
 
-@settings(max_examples=3, deadline=None, suppress_health_check=list(HealthCheck))
+# No shrinking: each example is a concurrent run whose interleaving cannot be replayed anyway;
+# the failure report names the seed and what differed.
+@settings(
+    max_examples=3,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    phases=(Phase.explicit, Phase.generate),
+)
 @given(seed=st.integers(min_value=0, max_value=2**32 - 1))
 def test_mirrors_end_equal_to_the_public_lists(
     live_app: FastAPI, editor: dict[str, str], seed: int
@@ -282,8 +335,10 @@ def test_mirrors_end_equal_to_the_public_lists(
         for mirror in mirrors:
             lang = mirror.params.get("lang")
             expected = public_state(live_app, reader, lang)
-            if mirror.params.get("type") == "statement":
-                expected = {k: v for k, v in expected.items() if k[0] == "statement"}
+            types = mirror.params.get("type")
+            if types is not None:
+                wanted = {types} if isinstance(types, str) else set(types)
+                expected = {k: v for k, v in expected.items() if k[0] in wanted}
             missing = expected.keys() - mirror.held.keys()
             extra = mirror.held.keys() - expected.keys()
             stale = {
@@ -293,3 +348,4 @@ def test_mirrors_end_equal_to_the_public_lists(
             assert expected, "the public lists are empty: nothing was compared"
         # The run exercised what it claims to: removals of each kind reached the mirrors.
         assert {"upsert", "unpublished", "deleted"} <= mirrors[0].seen.keys()
+        assert ("menu", "footer") in mirrors[0].held
