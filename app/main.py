@@ -4,6 +4,7 @@ import asyncio
 import hashlib
 import hmac
 import logging
+import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -28,6 +29,7 @@ from app.commitments.editing import record_due_go_lives as record_due_commitment
 from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker, utcnow
 from app.statements.editing import record_due_go_lives
+from app.webhooks.runner import Worker, in_process_enabled
 
 DESCRIPTION = """
 Statements, the commitments made in them and the website's navigation, for frontends,
@@ -68,6 +70,15 @@ async def announce_go_lives(app: FastAPI) -> None:
             logger.exception("announcing scheduled statements failed; retrying later")
 
 
+def start_webhook_worker(app: FastAPI) -> tuple[threading.Event, threading.Thread]:
+    """The webhook worker in a thread of this process (development: one command does all)."""
+    stop = threading.Event()
+    worker = Worker(app.state.sessionmaker, app.state.settings, app.state.clock)
+    thread = threading.Thread(target=worker.run, args=(stop,), name="webhooks", daemon=True)
+    thread.start()
+    return stop, thread
+
+
 def create_app(
     settings: Settings | None = None, *, clock: Callable[[], datetime] = utcnow
 ) -> FastAPI:
@@ -77,8 +88,13 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         announcer = asyncio.create_task(announce_go_lives(app))
+        webhooks = start_webhook_worker(app) if in_process_enabled(settings) else None
         yield
         announcer.cancel()
+        if webhooks is not None:
+            stop, thread = webhooks
+            stop.set()
+            await asyncio.to_thread(thread.join)
         engine.dispose()
 
     app = FastAPIOffline(
