@@ -282,6 +282,7 @@ async def get_delivery(
     subscription_id: SubscriptionId,
     delivery_id: DeliveryId,
 ) -> Response:
+    """One message: its state, attempts so far, and the payload it carries."""
     subscription = service.get(session, manager, subscription_id)
     message = service.get_message(session, subscription, delivery_id)
     return json_response(request, delivery_read(message), cache=PRIVATE)
