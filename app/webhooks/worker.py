@@ -133,7 +133,12 @@ def attempt(
     by a slow target); PostgreSQL keeps the message's row locked meanwhile."""
     message = session.scalars(
         select(WebhookMessage)
-        .where(WebhookMessage.id == message_id, WebhookMessage.status == PENDING)
+        .where(
+            WebhookMessage.id == message_id,
+            WebhookMessage.status == PENDING,
+            # Checked again under the lock: another worker may have just tried it.
+            WebhookMessage.next_attempt_at <= now,
+        )
         .with_for_update(skip_locked=True)
     ).one_or_none()
     if message is None:
