@@ -9,12 +9,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from standardwebhooks.webhooks import Webhook
 
+from app.changes import service as changes
 from app.changes.models import ChangeEntry
 from app.config import Settings
 from app.db import utcnow
 from app.statements.editing import record_due_go_lives
 from tests.conftest import FIXED_NOW, Clock
-from tests.statements.test_editing import act, create, editor
+from tests.statements.test_editing import act, create, draft, editor
 from tests.webhooks.helpers import Work, subscribe
 from tests.webhooks.receiver import Receiver
 
@@ -266,3 +267,30 @@ def test_a_target_resolving_to_loopback_is_refused_at_delivery(
     ).json()["items"]
     assert (attempt["status_code"], attempt["error"]) == (None, "ForbiddenAddress")
     assert delivery["status"] == "pending"  # retried later, on the schedule
+
+
+def test_a_language_subscription_gets_what_the_change_feed_shows_its_readers(
+    client: TestClient,
+    session: Session,
+    manager: dict[str, str],
+    editor: dict[str, str],
+    target: Receiver,
+    work: Work,
+) -> None:
+    """The same events as `read_events(lang=...)` from the subscription's start, each pointing
+    at the item in that language."""
+    sub = subscribe(client, manager, target.url, lang="fr")
+    publish(client, editor, "english-only")  # French readers see it too, by fallback
+    body = draft(slug="bilingual")
+    body["translations"]["fr"] = {**body["translations"]["en"], "slug": "bilingue"}
+    created = client.post("/v1/statements", json=body, headers=editor)
+    assert created.status_code == 201, created.text
+    assert act(client, editor, created, "publish").status_code == 200
+    work()
+    sent = [json.loads(r.body)["data"] for r in target.received]
+    feed = changes.read_events(
+        session, after=sub["last_seq"], limit=100, types=["statement"], lang="fr"
+    ).events
+    assert [(d["seq"], d["id"], d["op"]) for d in sent] == [(e.seq, e.id, e.op) for e in feed]
+    assert len(sent) == 2
+    assert all(d["url"] == f"/v1/statements/{d['id']}?lang=fr" for d in sent)
