@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Path, Request
 from starlette.responses import Response
 
 from app.api.conditional import CachePolicy, json_response
+from app.api.idempotency import idempotency_of, remember, replay
 from app.api.pagination import Page, PageDep, page_links
 from app.api.preconditions import require_if_match, version_etag
 from app.api.problems import problem_responses
@@ -110,21 +111,29 @@ async def create_subscription(
     request: Request, session: SessionDep, manager: Manager, body: SubscriptionCreate
 ) -> Response:
     """Events from now on (the change log's latest `seq`) are sent to `url`, signed with the
-    `whsec_` secret in this response, shown only here. A target on a non-public address is a
-    422 on `/url`. Not replayable with `Idempotency-Key`: the response holds the secret."""
-    subscription, secret = service.create(
-        session,
-        body,
-        principal=manager,
-        settings=request.app.state.settings,
-        now=request.app.state.clock(),
-    )
-    _audit(request, session, manager, "create_webhook", subscription.id)
-    created = SubscriptionCreated.model_validate(
-        {**subscription_read(subscription).model_dump(), "secret": secret}
-    )
+    `whsec_` secret in this response, shown only here (and at rotation). A target on a
+    non-public address is a 422 on `/url`. `Idempotency-Key` makes retries safe: a retry gets
+    the same subscription and its current secret (the secret itself is never stored)."""
+    settings = request.app.state.settings
+    idempotency = await idempotency_of(request, manager.key_id)
+    replayed = replay(session, idempotency)
+    if replayed is not None:
+        first = json.loads(bytes(replayed.body))
+        subscription = service.get(session, manager, first["id"])
+        secret = service.current_secret(subscription, settings)
+    else:
+        subscription, secret = service.create(
+            session, body, principal=manager, settings=settings, now=request.app.state.clock()
+        )
+        _audit(request, session, manager, "create_webhook", subscription.id)
+    read = subscription_read(subscription)
+    created = SubscriptionCreated.model_validate({**read.model_dump(), "secret": secret})
     response = editorial_response(created, _etag(subscription), 201)
     response.headers["Location"] = f"/v1/webhooks/{subscription.id}"
+    if replayed is not None:
+        response.headers["Idempotent-Replayed"] = "true"
+    else:
+        remember(session, idempotency, response, read.model_dump_json())  # without the secret
     return response
 
 

@@ -161,6 +161,11 @@ def rotate_secret(
     return signing.secret_of(settings, subscription.secret_seed)
 
 
+def current_secret(subscription: WebhookSubscription, settings: Settings) -> str:
+    """Re-derived, for an idempotent replay of the create (nothing stores it)."""
+    return signing.secret_of(settings, subscription.secret_seed)
+
+
 def live_seeds(subscription: WebhookSubscription, now: datetime) -> list[str]:
     seeds = [subscription.secret_seed]
     until = subscription.previous_secret_until

@@ -1,8 +1,10 @@
 """Managing subscriptions: scopes, ownership, the secret shown once, If-Match, the guard."""
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.api.idempotency import IdempotentRequest
 from app.auth.models import Scope
 from app.config import Settings
 from tests.factories import make_key
@@ -124,3 +126,26 @@ def test_deliveries_of_an_unknown_subscription_are_404(
     assert client.get("/v1/webhooks/whk_nope/deliveries", headers=manager).status_code == 404
     missing = client.get(f"/v1/webhooks/{sub['id']}/deliveries/msg_nope", headers=manager)
     assert missing.status_code == 404
+
+
+def test_a_retried_create_gets_the_same_subscription_and_no_secret_is_stored(
+    client: TestClient, session: Session, manager: dict[str, str]
+) -> None:
+    body = {"url": GLOBAL, "event_types": ["statement"]}
+    headers = {**manager, "Idempotency-Key": "create-hook-1"}
+    first = client.post("/v1/webhooks", json=body, headers=headers)
+    again = client.post("/v1/webhooks", json=body, headers=headers)
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.headers["idempotent-replayed"] == "true"
+    assert again.json()["id"] == first.json()["id"]
+    assert again.json()["secret"] == first.json()["secret"]
+    assert len(client.get("/v1/webhooks", headers=manager).json()["items"]) == 1
+    stored = session.scalars(select(IdempotentRequest.body)).all()
+    assert stored
+    assert not any("whsec_" in text for text in stored)
+    other = client.post("/v1/webhooks", json={**body, "lang": "fr"}, headers=headers)
+    assert other.status_code == 422
+    too_long = client.post(
+        "/v1/webhooks", json=body, headers={**manager, "Idempotency-Key": "k" * 300}
+    )
+    assert too_long.status_code == 422
