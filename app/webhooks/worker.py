@@ -64,8 +64,14 @@ def pump(session: Session, settings: Settings, now: datetime) -> int:
     the worker advancing must not invalidate an owner's ETag.
     """
     made = 0
+    horizon = changes.horizon(session)
     query = select(WebhookSubscription).where(*_ACTIVE).order_by(WebhookSubscription.id)
     for subscription in session.scalars(query.with_for_update(skip_locked=True)):
+        if subscription.last_seq < horizon:
+            # Pruning dropped entries it never saw: sending on would silently skip changes.
+            reason = "It fell behind the change log's retention; re-bootstrap from the export."
+            _disable(session, subscription.id, reason, now)
+            continue
         page = changes.read_events(
             session,
             after=subscription.last_seq,

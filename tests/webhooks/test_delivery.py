@@ -5,12 +5,12 @@ from datetime import timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from standardwebhooks.webhooks import Webhook
 
 from app.changes import service as changes
-from app.changes.models import ChangeEntry
+from app.changes.models import ChangeEntry, ContentVersion
 from app.config import Settings
 from app.db import utcnow
 from app.statements.editing import record_due_go_lives
@@ -294,3 +294,27 @@ def test_a_language_subscription_gets_what_the_change_feed_shows_its_readers(
     assert [(d["seq"], d["id"], d["op"]) for d in sent] == [(e.seq, e.id, e.op) for e in feed]
     assert len(sent) == 2
     assert all(d["url"] == f"/v1/statements/{d['id']}?lang=fr" for d in sent)
+
+
+def test_a_subscription_behind_the_log_horizon_is_disabled(
+    client: TestClient,
+    session: Session,
+    manager: dict[str, str],
+    target: Receiver,
+    work: Work,
+) -> None:
+    sub = subscribe(client, manager, target.url, paused=True)
+    # Pruning went past its cursor while it was paused.
+    session.execute(update(ContentVersion).values(log_horizon=sub["last_seq"] + 1))
+    current = client.get(f"/v1/webhooks/{sub['id']}", headers=manager)
+    resumed = client.patch(
+        f"/v1/webhooks/{sub['id']}",
+        json={"paused": False},
+        headers={**manager, "If-Match": current.headers["etag"]},
+    )
+    assert resumed.status_code == 200, resumed.text
+    work()
+    read = client.get(f"/v1/webhooks/{sub['id']}", headers=manager).json()
+    assert read["status"] == "disabled"
+    assert "re-bootstrap" in read["disabled_reason"]
+    assert target.received == []
