@@ -24,9 +24,14 @@ class ForbiddenAddress(Exception):
 
 def is_forbidden(address: IPAddress) -> bool:
     """Loopback, private, link-local, multicast, unspecified, reserved or otherwise not
-    globally routable (IPv4-mapped IPv6 is judged by the IPv4 address it carries)."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+    globally routable. An IPv6 address that carries an IPv4 one (mapped, NAT64, 6to4) is
+    judged by that one too: it can lead to it."""
+    if isinstance(address, ipaddress.IPv6Address):
+        embedded = _embedded_ipv4(address)
+        if embedded is not None and is_forbidden(embedded):
+            return True
+        if address.ipv4_mapped is not None:
+            return False  # judged entirely by the IPv4 address it stands for
     return (
         address.is_loopback
         or address.is_private
@@ -36,6 +41,17 @@ def is_forbidden(address: IPAddress) -> bool:
         or address.is_reserved
         or not address.is_global
     )
+
+
+NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+
+
+def _embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    if address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    if address in NAT64:
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return address.sixtofour
 
 
 def resolve(host: str, port: int) -> list[IPAddress]:
