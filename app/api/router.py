@@ -22,6 +22,7 @@ from app.statements.editor_router import router as statement_editing_router
 from app.statements.router import router as statements_router
 from app.taxonomy.editor_router import router as taxonomy_editing_router
 from app.taxonomy.router import router as taxonomy_router
+from app.webhooks.deliveries_router import router as webhook_deliveries_router
 from app.webhooks.router import router as webhooks_router
 
 v1 = APIRouter(
@@ -39,6 +40,7 @@ v1.include_router(keys_router)
 v1.include_router(taxonomy_router)
 v1.include_router(taxonomy_editing_router)
 v1.include_router(webhooks_router)
+v1.include_router(webhook_deliveries_router)
 
 meta = APIRouter(dependencies=[Depends(forbid_unknown_query_params)], tags=["operations"])
 

@@ -21,10 +21,8 @@ from app.auth.models import Scope
 from app.auth.service import Principal
 from app.db import SessionDep
 from app.webhooks import service
-from app.webhooks.models import WebhookAttempt, WebhookMessage, WebhookSubscription
+from app.webhooks.models import WebhookSubscription
 from app.webhooks.schemas import (
-    AttemptRead,
-    DeliveryRead,
     SecretRotated,
     SubscriptionCreate,
     SubscriptionCreated,
@@ -56,22 +54,6 @@ def subscription_read(subscription: WebhookSubscription) -> SubscriptionRead:
     )
 
 
-def delivery_read(message: WebhookMessage) -> DeliveryRead:
-    return DeliveryRead.model_validate(
-        {
-            "id": message.id,
-            "event_type": message.event_type,
-            "seq": message.seq,
-            "status": message.status,
-            "attempts": message.attempts,
-            "next_attempt_at": message.next_attempt_at,
-            "created_at": message.created_at,
-            "delivered_at": message.delivered_at,
-            "payload": json.loads(message.body),
-        }
-    )
-
-
 def _etag(subscription: WebhookSubscription) -> str:
     return version_etag(subscription.id, subscription.version)
 
@@ -80,16 +62,9 @@ def _response(subscription: WebhookSubscription, status: int = 200) -> Response:
     return editorial_response(subscription_read(subscription), _etag(subscription), status)
 
 
-def _accepted(body: DeliveryRead) -> Response:
-    return Response(
-        content=body.model_dump_json(),
-        status_code=202,
-        media_type="application/json",
-        headers={"Cache-Control": "private, no-store"},
-    )
-
-
-def _audit(request: Request, session: SessionDep, who: Principal, action: str, id_: str) -> None:
+def audit_webhook(
+    request: Request, session: SessionDep, who: Principal, action: str, id_: str
+) -> None:
     audit.record(
         session,
         key_id=who.key_id,
@@ -125,7 +100,7 @@ async def create_subscription(
         subscription, secret = service.create(
             session, body, principal=manager, settings=settings, now=request.app.state.clock()
         )
-        _audit(request, session, manager, "create_webhook", subscription.id)
+        audit_webhook(request, session, manager, "create_webhook", subscription.id)
     read = subscription_read(subscription)
     created = SubscriptionCreated.model_validate({**read.model_dump(), "secret": secret})
     response = editorial_response(created, _etag(subscription), 201)
@@ -191,7 +166,7 @@ async def update_subscription(
         settings=request.app.state.settings,
         now=request.app.state.clock(),
     )
-    _audit(request, session, manager, "update_webhook", subscription.id)
+    audit_webhook(request, session, manager, "update_webhook", subscription.id)
     return _response(subscription)
 
 
@@ -208,7 +183,7 @@ async def delete_subscription(
     subscription = service.get(session, manager, subscription_id)
     require_if_match(request, _etag(subscription))
     service.delete(session, subscription)
-    _audit(request, session, manager, "delete_webhook", subscription_id)
+    audit_webhook(request, session, manager, "delete_webhook", subscription_id)
     return Response(status_code=204, headers={"Cache-Control": "no-store"})
 
 
@@ -232,116 +207,8 @@ async def rotate_secret(
         settings=request.app.state.settings,
         now=request.app.state.clock(),
     )
-    _audit(request, session, manager, "rotate_webhook_secret", subscription.id)
+    audit_webhook(request, session, manager, "rotate_webhook_secret", subscription.id)
     body = SecretRotated(
         secret=secret, previous_secret_expires_at=subscription.previous_secret_until
     )
     return editorial_response(body, _etag(subscription))
-
-
-@router.post(
-    "/{subscription_id}/test",
-    status_code=202,
-    response_model=DeliveryRead,
-    summary="Send a test ping",
-    responses=problem_responses(401, 403, 404, 409),
-)
-async def send_test(
-    request: Request, session: SessionDep, manager: Manager, subscription_id: SubscriptionId
-) -> Response:
-    """Queues a signed `webhook.ping` message, sent on the worker's next round; follow it in
-    the delivery log."""
-    subscription = service.get(session, manager, subscription_id)
-    message = service.ping(session, subscription, now=request.app.state.clock())
-    _audit(request, session, manager, "ping_webhook", subscription.id)
-    return _accepted(delivery_read(message))
-
-
-@router.get(
-    "/{subscription_id}/deliveries",
-    response_model=Page[DeliveryRead],
-    summary="List a subscription's deliveries",
-    responses=LIST_ERRORS,
-)
-async def list_deliveries(
-    request: Request,
-    session: SessionDep,
-    manager: Manager,
-    subscription_id: SubscriptionId,
-    page: PageDep,
-) -> Response:
-    """Every message made for the subscription, newest first, with its state."""
-    subscription = service.get(session, manager, subscription_id)
-    rows, next_cursor = service.page_of_messages(session, subscription, page)
-    body = Page[DeliveryRead](items=[delivery_read(r) for r in rows], next_cursor=next_cursor)
-    links = page_links(request, next_cursor, request.app.state.settings.public_base_url)
-    return json_response(request, body, cache=PRIVATE, links=links)
-
-
-@router.get(
-    "/{subscription_id}/deliveries/{delivery_id}",
-    response_model=DeliveryRead,
-    summary="Get a delivery",
-    responses=READ_ERRORS,
-)
-async def get_delivery(
-    request: Request,
-    session: SessionDep,
-    manager: Manager,
-    subscription_id: SubscriptionId,
-    delivery_id: DeliveryId,
-) -> Response:
-    """One message: its state, attempts so far, and the payload it carries."""
-    subscription = service.get(session, manager, subscription_id)
-    message = service.get_message(session, subscription, delivery_id)
-    return json_response(request, delivery_read(message), cache=PRIVATE)
-
-
-@router.get(
-    "/{subscription_id}/deliveries/{delivery_id}/attempts",
-    response_model=Page[AttemptRead],
-    summary="List a delivery's attempts",
-    responses=LIST_ERRORS,
-)
-async def list_attempts(
-    request: Request,
-    session: SessionDep,
-    manager: Manager,
-    subscription_id: SubscriptionId,
-    delivery_id: DeliveryId,
-    page: PageDep,
-) -> Response:
-    """Each try, first first: status code, duration, error class, when the next one is due."""
-    subscription = service.get(session, manager, subscription_id)
-    message = service.get_message(session, subscription, delivery_id)
-    rows, next_cursor = service.page_of_attempts(session, message, page)
-    body = Page[AttemptRead](items=[_attempt(r) for r in rows], next_cursor=next_cursor)
-    links = page_links(request, next_cursor, request.app.state.settings.public_base_url)
-    return json_response(request, body, cache=PRIVATE, links=links)
-
-
-def _attempt(row: WebhookAttempt) -> AttemptRead:
-    return AttemptRead.model_validate(row)
-
-
-@router.post(
-    "/{subscription_id}/deliveries/{delivery_id}/redeliver",
-    status_code=202,
-    response_model=DeliveryRead,
-    summary="Redeliver a message",
-    responses=problem_responses(401, 403, 404, 409),
-)
-async def redeliver(
-    request: Request,
-    session: SessionDep,
-    manager: Manager,
-    subscription_id: SubscriptionId,
-    delivery_id: DeliveryId,
-) -> Response:
-    """The same message (same `webhook-id` and body, freshly signed) is due again at once,
-    with a fresh retry schedule, whatever became of it before."""
-    subscription = service.get(session, manager, subscription_id)
-    message = service.get_message(session, subscription, delivery_id)
-    service.redeliver(session, subscription, message, request.app.state.clock())
-    _audit(request, session, manager, "redeliver_webhook", message.id)
-    return _accepted(delivery_read(message))
