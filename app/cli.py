@@ -1,4 +1,4 @@
-"""`newsroom`: the operator's command line (serve, migrate, load demo data)."""
+"""`newsroom`: the operator's command line (serve, migrate, load demo data, deliver webhooks)."""
 
 from datetime import timedelta
 
@@ -162,6 +162,46 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
         server_header=False,
         proxy_headers=True,
     )
+
+
+@main.command()
+@click.option(
+    "--poll-seconds",
+    type=click.FloatRange(min=0.1),
+    default=None,
+    help="Seconds between rounds when nothing was due (default: NEWSROOM_WEBHOOKS_POLL_SECONDS).",
+)
+def worker(poll_seconds: float | None) -> None:
+    """Deliver webhooks: make messages from the change log and send what is due, until
+    SIGTERM or Ctrl-C (the round in progress finishes first). Run one or more per deployment;
+    they share the work through row locks on PostgreSQL (run one on SQLite)."""
+    import signal
+    import threading
+
+    from app.commitments.publishing import COMMITMENTS
+    from app.publication.schedule import GoLives
+    from app.statements.publishing import STATEMENTS
+    from app.webhooks.runner import Worker
+
+    settings = get_settings()
+    if poll_seconds is not None:
+        settings = settings.model_copy(update={"webhooks_poll_seconds": poll_seconds})
+    engine = make_engine(settings)
+    stop = threading.Event()
+
+    def request_stop(signum: int, _frame: object) -> None:
+        click.echo(f"signal {signum}: stopping after the current round", err=True)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    try:
+        click.echo(f"webhook worker polling every {settings.webhooks_poll_seconds}s", err=True)
+        sessions = make_sessionmaker(engine)
+        go_lives = GoLives(sessions, utcnow, (STATEMENTS, COMMITMENTS))
+        Worker(sessions, settings, before_round=go_lives.announce).run(stop)
+    finally:
+        engine.dispose()
 
 
 @main.command("openapi")

@@ -51,12 +51,39 @@ class Settings(BaseSettings):
     )
     cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
     sql_echo: bool = False
+    webhooks_allow_private_targets: bool = Field(
+        default=False,
+        description="Let webhook targets resolve to loopback, private, link-local, multicast "
+        "or reserved addresses (tests and local development only).",
+    )
+    webhooks_retry_schedule: Annotated[tuple[float, ...], NoDecode] = Field(
+        default=(5, 300, 1800, 7200, 18000, 36000, 36000),
+        description="Seconds before each retry of a failed webhook delivery (each wait drawn "
+        "at random up to its value); when it is exhausted the subscription is disabled.",
+    )
+    webhooks_secret_overlap_seconds: int = Field(
+        default=86400, ge=0, description="How long a rotated-out signing secret still signs."
+    )
+    webhooks_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    webhooks_poll_seconds: float = Field(default=2.0, gt=0, le=3600)
+    webhooks_in_process: bool | None = Field(
+        default=None,
+        description="Run the webhook worker inside `newsroom serve` (default: only in "
+        "development); production runs `newsroom worker` instead.",
+    )
 
-    @field_validator("languages", "cors_origins", mode="before")
+    @field_validator("languages", "cors_origins", "webhooks_retry_schedule", mode="before")
     @classmethod
     def _split_commas(cls, value: object) -> object:
         if isinstance(value, str):
             return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("webhooks_retry_schedule")
+    @classmethod
+    def _non_negative(cls, value: tuple[float, ...]) -> tuple[float, ...]:
+        if any(step < 0 for step in value):
+            raise ValueError("retry waits cannot be negative")
         return value
 
     @model_validator(mode="after")

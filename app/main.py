@@ -3,6 +3,7 @@
 import asyncio
 import hashlib
 import hmac
+import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
@@ -29,6 +30,7 @@ from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker, utcnow
 from app.publication.schedule import GoLives
 from app.statements.publishing import STATEMENTS
+from app.webhooks.runner import Worker, in_process_enabled
 
 DESCRIPTION = """
 Statements, the commitments made in them and the website's navigation, for frontends,
@@ -53,6 +55,20 @@ def prune_change_log(app: FastAPI) -> None:
         changes.prune(session, before=cutoff)
 
 
+def start_webhook_worker(app: FastAPI) -> tuple[threading.Event, threading.Thread]:
+    """The webhook worker in a thread of this process (development: one command does all)."""
+    stop = threading.Event()
+    worker = Worker(
+        app.state.sessionmaker,
+        app.state.settings,
+        app.state.clock,
+        before_round=app.state.go_lives.announce,
+    )
+    thread = threading.Thread(target=worker.run, args=(stop,), name="webhooks", daemon=True)
+    thread.start()
+    return stop, thread
+
+
 def create_app(
     settings: Settings | None = None, *, clock: Callable[[], datetime] = utcnow
 ) -> FastAPI:
@@ -67,8 +83,13 @@ def create_app(
                 GO_LIVE_INTERVAL_SECONDS, also=lambda: prune_change_log(app)
             )
         )
+        webhooks = start_webhook_worker(app) if in_process_enabled(settings) else None
         yield
         announcer.cancel()
+        if webhooks is not None:
+            stop, thread = webhooks
+            stop.set()
+            await asyncio.to_thread(thread.join)
         engine.dispose()
 
     app = FastAPIOffline(

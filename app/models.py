@@ -11,6 +11,7 @@ from app.db import Base
 from app.navigation import models as navigation_models
 from app.statements import models as statements_models
 from app.taxonomy import models as taxonomy_models
+from app.webhooks import models as webhooks_models
 
 metadata = Base.metadata
 __all__ = [
@@ -25,4 +26,5 @@ __all__ = [
     "pending",
     "statements_models",
     "taxonomy_models",
+    "webhooks_models",
 ]

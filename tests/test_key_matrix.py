@@ -288,3 +288,61 @@ def test_menu_and_taxonomy_writes_need_the_publish_scope(
             assert "content:publish" in response.json()["detail"], (method, path)
     assert tried >= 14  # menus (publishing included), items, actors and topics were all tried
     assert _reference_view(client) == before
+
+
+def test_webhook_routes_need_the_webhooks_scope_and_change_nothing_public(
+    client: TestClient, session: Session
+) -> None:
+    """Every webhook operation of the document refuses a key holding every other scope (403
+    naming `webhooks:manage`); a manager's writes (create, update, rotate, ping, redeliver,
+    delete) then change nothing an anonymous reader sees."""
+    others = [scope for scope in Scope if scope is not Scope.WEBHOOKS_MANAGE]
+    outsider = make_key(session, *others, name="every other scope")
+    manager = make_key(session, Scope.WEBHOOKS_MANAGE, name="partner")
+    document = client.get("/openapi.json").json()
+    values = _public_values(client)
+    before = _public_view(client, document, values)
+
+    created = client.post(
+        "/v1/webhooks",
+        json=_example_body(document, document["paths"]["/v1/webhooks"]["post"], "/v1/webhooks"),
+        headers=manager,
+    )
+    assert created.status_code == 201, created.text
+    subscription_id = created.json()["id"]
+    ping = client.post(f"/v1/webhooks/{subscription_id}/test", headers=manager)
+    assert ping.status_code == 202, ping.text
+    filled = {"subscription_id": subscription_id, "delivery_id": ping.json()["id"]}
+
+    operations = [
+        (method, path, operation)
+        for path, item in document["paths"].items()
+        if path.startswith("/v1/webhooks")
+        for method, operation in item.items()
+        if method != "head"  # the GET's headers: checked with it
+    ]
+    assert len(operations) >= 10
+    statuses: dict[str, int] = {}
+    for as_manager in (False, True):
+        # Deletes last, so the other operations find the subscription.
+        for method, path, operation in sorted(operations, key=lambda op: op[0] == "delete"):
+            url = path
+            for name, value in filled.items():
+                url = url.replace("{" + name + "}", value)
+            headers = dict(manager if as_manager else outsider)
+            if method in ("patch", "delete") or url.endswith("/rotate-secret"):
+                current = client.get(f"/v1/webhooks/{subscription_id}", headers=manager)
+                headers["If-Match"] = current.headers["etag"]
+            body = _example_body(document, operation, path) if method != "get" else None
+            response = client.request(method.upper(), url, json=body, headers=headers)
+            where = f"{method.upper()} {path}"
+            if not as_manager:
+                assert response.status_code == 403, (where, response.text)
+                assert "webhooks:manage" in response.json()["detail"], where
+            else:
+                statuses[where] = response.status_code
+                assert response.status_code < 300, (where, response.text)
+    assert statuses["DELETE /v1/webhooks/{subscription_id}"] == 204
+    after = _public_view(client, document, values)
+    changed = [request for request in before if after.get(request) != before[request]]
+    assert changed == [], f"public responses changed: {changed[:5]}"

@@ -13,6 +13,7 @@ hidden state is one more builder in `STATEMENT_STATES` / `COMMITMENT_STATES`.
 """
 
 import itertools
+import json
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
@@ -25,9 +26,11 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from fastapi.testclient import TestClient
 from httpx2 import Response
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.api.problems import Conflict
+from app.auth import service as auth_service
 from app.auth.service import Principal
 from app.changes import service as changes_service
 from app.commitments import editing as commitment_editing
@@ -40,7 +43,9 @@ from app.publication import PublicationStatus
 from app.statements import editing as statement_editing
 from app.statements.models import Statement, StatementTranslation, StatementType
 from app.statements.schemas import StatementCreate, StatementUpdate, TranslationIn
-from tests.conftest import FIXED_NOW
+from app.webhooks.models import WebhookMessage, WebhookSubscription
+from app.webhooks.worker import pump
+from tests.conftest import FIXED_NOW, TEST_SETTINGS
 
 EDITOR = Principal(key_id="leak-walker", scopes=frozenset({"content:publish"}))
 WRITER = Principal(key_id="leak-walker-writer", scopes=frozenset())  # edits, cannot publish
@@ -646,3 +651,39 @@ def test_no_hidden_content_leaks_from_any_public_route(
                         partial(_in_path, operation.path, filled, name), hidden
                     )
     assert walker.requests > 1000  # the walk really happened
+
+
+def test_no_hidden_content_leaks_into_webhook_payloads(session: Session) -> None:
+    """The webhook channel: a subscription to every type, from the start of the change log,
+    gets messages about public changes only. No payload names an item that was never public
+    (drafts, scheduled, embargoed) nor carries any marker; an item that was public and went
+    away ends as the tombstone partners need."""
+    world = build_world(session)
+    key, _ = auth_service.issue_key(session, pepper=b"leak", name="leak walker", scopes=[])
+    session.add(
+        WebhookSubscription(
+            id=new_id("whk"),
+            owner_key_id=key.id,
+            url="https://partner.example.org/hooks",
+            event_types=["commitment", "menu", "statement"],
+            secret_seed="00" * 32,
+            last_seq=0,
+        )
+    )
+    session.flush()
+    assert pump(session, TEST_SETTINGS, FIXED_NOW) > 0
+    bodies = list(session.scalars(select(WebhookMessage.body).order_by(WebhookMessage.seq)))
+    ever_public = set(
+        session.scalars(select(Statement.id).where(Statement.first_public_at.is_not(None)))
+    ) | set(session.scalars(select(Commitment.id).where(Commitment.first_public_at.is_not(None))))
+    never_public = world.hidden_ids - ever_public
+    assert never_public  # drafts, scheduled and embargoed items are among them
+    last_op: dict[str, str] = {}
+    for body in bodies:
+        assert not MARKER.search(body), body
+        assert not any(hidden in body for hidden in never_public), body
+        data = json.loads(body)["data"]
+        last_op[data["id"]] = data["op"]
+    gone = world.hidden_ids & ever_public  # unpublished and deleted after being public
+    assert gone
+    assert all(last_op[item] == "delete" for item in gone)

@@ -28,6 +28,8 @@ from app.sync.feed_router import router as change_feed_router
 from app.sync.router import router as export_router
 from app.taxonomy.editor_router import router as taxonomy_editing_router
 from app.taxonomy.router import router as taxonomy_router
+from app.webhooks.deliveries_router import router as webhook_deliveries_router
+from app.webhooks.router import router as webhooks_router
 
 v1 = APIRouter(
     prefix="/v1",
@@ -46,6 +48,8 @@ v1.include_router(taxonomy_editing_router)
 v1.include_router(change_feed_router)
 v1.include_router(feeds_router)
 v1.include_router(export_router)
+v1.include_router(webhooks_router)
+v1.include_router(webhook_deliveries_router)
 
 
 class ApiLink(BaseModel):
