@@ -5,6 +5,19 @@ from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.config import JsonDict
+
+WITHDRAWAL_EXAMPLE: JsonDict = {
+    "seq": 44,
+    "type": "commitment",
+    "id": "cmt_01jd6k2m8v3q4r5s6t7u8v9w0y",
+    "op": "delete",
+    "reason": "withdrawn",
+    "note": "Published in error.",
+    "version": 5,
+    "at": "2026-12-03T09:05:00Z",
+    "url": "https://api.example.org/v1/commitments/cmt_01jd6k2m8v3q4r5s6t7u8v9w0y",
+}
 
 
 class ChangeType(StrEnum):
@@ -16,23 +29,7 @@ class ChangeType(StrEnum):
 class ChangeEvent(BaseModel):
     """One change to public content, as the reader's filter sees it."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "seq": 44,
-                    "type": "commitment",
-                    "id": "cmt_01jd6k2m8v3q4r5s6t7u8v9w0y",
-                    "op": "delete",
-                    "reason": "withdrawn",
-                    "note": "Published in error.",
-                    "version": 5,
-                    "at": "2026-12-03T09:05:00Z",
-                    "url": "https://api.example.org/v1/commitments/cmt_01jd6k2m8v3q4r5s6t7u8v9w0y",
-                }
-            ]
-        }
-    )
+    model_config = ConfigDict(json_schema_extra={"examples": [WITHDRAWAL_EXAMPLE]})
 
     seq: int = Field(description="Position in the feed: strictly increasing, with gaps.")
     type: ChangeType
@@ -73,17 +70,7 @@ class ChangePage(BaseModel):
                             "at": "2026-12-03T09:00:00Z",
                             "url": "https://api.example.org/v1/statements/stm_01jd6k2m8v3q4r5s6t7u8v9w0x",
                         },
-                        {
-                            "seq": 44,
-                            "type": "commitment",
-                            "id": "cmt_01jd6k2m8v3q4r5s6t7u8v9w0y",
-                            "op": "delete",
-                            "reason": "withdrawn",
-                            "note": "Published in error.",
-                            "version": 5,
-                            "at": "2026-12-03T09:05:00Z",
-                            "url": "https://api.example.org/v1/commitments/cmt_01jd6k2m8v3q4r5s6t7u8v9w0y",
-                        },
+                        WITHDRAWAL_EXAMPLE,
                     ],
                     "next_after": 44,
                     "latest_seq": 44,
