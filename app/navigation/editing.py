@@ -49,6 +49,10 @@ def _announce(
         operation = Operation.UNPUBLISH
     else:
         operation = Operation.UPDATE
+    _log(session, menu, operation, now)
+
+
+def _log(session: Session, menu: Menu, operation: Operation, now: datetime) -> None:
     menu.version = Menu.version + 1  # in SQL: concurrent writers each get their own number
     menu.updated_at = now
     session.flush()
@@ -61,6 +65,25 @@ def _announce(
         at=now,
         langs=None,  # labels fall back to the default language: public in every language
     )
+
+
+def announce_linking(session: Session, statement_id: str, now: datetime) -> None:
+    """A statement entered or left public view: a published menu with a published item
+    linking to it shows that item (and its children) or no longer does, so it changes for
+    the public and for partners: one update each."""
+    keys = session.scalars(
+        select(NavigationItem.menu_key)
+        .where(
+            NavigationItem.target_id == statement_id,
+            NavigationItem.publication_status == PUBLISHED,
+        )
+        .distinct()
+        .order_by(NavigationItem.menu_key)
+    ).all()
+    for key in keys:
+        menu = session.get(Menu, key)
+        if menu is not None and menu.publication_status is PUBLISHED:
+            _log(session, menu, Operation.UPDATE, now)
 
 
 @dataclass

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.changes.service import Operation
 from app.commitments import service as commitments_service
+from app.navigation import editing as navigation_editing
 from app.publication.lifecycle import Lifecycle
 from app.statements import drafting
 from app.statements.models import Statement, StatementRevision, StatementTranslation
@@ -46,8 +47,11 @@ def keep_revision(
     )
 
 
-def citations_follow(session: Session, statement: Statement, now: datetime) -> None:
+def embedders_follow(session: Session, statement: Statement, now: datetime) -> None:
+    """Public commitments citing it show or null their source; menus linking to it show or
+    hide the link: both changed for the public."""
     commitments_service.announce_citing(session, statement.id, now)
+    navigation_editing.announce_linking(session, statement.id, now)
 
 
 STATEMENTS = Lifecycle(
@@ -55,5 +59,5 @@ STATEMENTS = Lifecycle(
     model=Statement,
     public_langs=public_langs,
     on_announce=keep_revision,
-    on_visibility_change=citations_follow,
+    on_visibility_change=embedders_follow,
 )

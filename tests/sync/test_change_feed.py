@@ -6,10 +6,13 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.auth.models import Scope
 from app.changes import service as changes
+from app.navigation.models import ItemKind, NavigationItem
+from app.publication import PublicationStatus
 from tests.conftest import FIXED_NOW, Clock
 from tests.factories import make_key
 
@@ -288,3 +291,27 @@ def test_renaming_an_actor_updates_the_public_commitments_naming_it(
     assert {(e["type"], e["op"]) for e in events} == {("commitment", "upsert")}
     one = client.get(f"/v1/commitments/{next(iter(naming))}").json()
     assert "Republic of Honduras" in {actor["name"] for actor in one["actors"]}
+
+
+def test_unpublishing_a_statement_a_menu_links_to_updates_that_menu(
+    client: TestClient, editor: dict[str, str], session: Session
+) -> None:
+    linked = session.execute(
+        select(NavigationItem.menu_key, NavigationItem.target_id, NavigationItem.id).where(
+            NavigationItem.kind == ItemKind.CONTENT,
+            NavigationItem.publication_status == PublicationStatus.PUBLISHED,
+        )
+    ).first()
+    assert linked is not None, "the demo menus link statements"
+    menu_key, statement_id, item_id = linked
+    assert item_id in client.get(f"/v1/navigation/{menu_key}").text
+    start = feed(client)["latest_seq"]
+    editorial = client.get(f"/v1/statements/{statement_id}/editorial", headers=editor)
+    refused_or_done = client.post(
+        f"/v1/statements/{statement_id}/unpublish",
+        headers={**editor, "If-Match": editorial.headers["etag"]},
+    )
+    assert refused_or_done.status_code == 200, refused_or_done.text
+    menus = [e for e in tail(client, start) if e["type"] == "menu"]
+    assert [(e["id"], e["op"]) for e in menus] == [(menu_key, "upsert")]
+    assert item_id not in client.get(f"/v1/navigation/{menu_key}").text
