@@ -1,6 +1,7 @@
 """Issue #9, acceptance 6: `examples/mirror.py`, run against a real demo server, ends holding
 the same statements (and commitments) as the public lists, and keeps doing so as they change."""
 
+import base64
 import json
 import os
 import re
@@ -8,11 +9,13 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx2 as httpx
 import pytest
+from standardwebhooks.webhooks import Webhook
 
 from app.config import get_settings
 from tests.test_cli import free_port
@@ -147,3 +150,48 @@ def test_a_french_mirror_holds_the_statements_translated_into_french(
     french = public_ids(base, "statements", available_lang="fr")
     assert held(report, "statement") == french
     assert french != public_ids(base, "statements")  # the filter really filters
+
+
+def test_the_reference_mirror_receives_signed_webhooks_and_refuses_forged_ones(
+    server: tuple[str, dict[str, str]], tmp_path: Path
+) -> None:
+    base, _ = server
+    secret = "whsec_" + base64.b64encode(b"a mirror test secret, 32 bytes!!").decode()
+    port = free_port()
+    state = tmp_path / "hooks.json"
+    receiver = subprocess.Popen(
+        [
+            *(sys.executable, str(ROOT / "examples" / "mirror.py"), "serve", "--api", base),
+            *("--state", str(state), "--port", str(port), "--secret", secret),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        payload = json.dumps({"type": "statement.upsert", "data": {"seq": 1}})
+        signer = Webhook(secret)
+        now = datetime.now(UTC)
+        headers = {
+            "webhook-id": "msg_test",
+            "webhook-timestamp": str(int(now.timestamp())),
+            "webhook-signature": signer.sign("msg_test", now, payload),
+            "content-type": "application/json",
+        }
+        deadline = time.monotonic() + 30
+        while True:  # it syncs once before it listens
+            try:
+                answer = httpx.post(f"http://127.0.0.1:{port}/", content=payload, headers=headers)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "the receiver did not start"
+                time.sleep(0.2)
+        assert answer.status_code == 204
+        forged = {**headers, "webhook-signature": "v1,AAAA"}
+        refused = httpx.post(f"http://127.0.0.1:{port}/", content=payload, headers=forged)
+        assert refused.status_code == 401
+    finally:
+        receiver.terminate()
+        receiver.wait(timeout=10)
+    held_now = json.loads(state.read_text())["items"]
+    public = public_ids(base, "statements")
+    assert {key.split(":", 1)[1] for key in held_now if key.startswith("statement:")} == public
