@@ -2,10 +2,10 @@
 
 Menus and items are staged as drafts and go public by being published. What the public sees of
 a menu is compared before and after every write (`public_view`): only a write that changes it
-bumps the menu's `version` and logs one entry (`_announce`), so a draft section is built unseen
-and a partner following the log misses nothing. Who may write follows a simpler rule: anything
-touching a published item, or publishing and unpublishing, needs `content:publish`; staging
-drafts needs only `navigation:write` (menus have no working copies)."""
+bumps the menu's `version` and logs one entry (`publishing.announce_change`), so a draft
+section is built unseen and a partner following the log misses nothing. Who may write follows
+a simpler rule: anything touching a published item, or publishing and unpublishing, needs
+`content:publish`; staging drafts needs only `navigation:write` (no working copies)."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,70 +20,17 @@ from app.api.problems import Conflict, FieldError, InvalidParameters, NotFound
 from app.api.translations import merge_translations
 from app.audit import service as audit
 from app.auth.service import Principal
-from app.changes.service import Operation
 from app.db import touch
-from app.navigation import tree
+from app.navigation import publishing, tree
 from app.navigation.access import require_may_change, require_may_reorder, require_publisher
 from app.navigation.models import ItemKind, Menu, NavigationItem
-from app.navigation.visibility import PublicView, public_view
+from app.navigation.visibility import public_view
 from app.navigation.write_schemas import ItemCreate, ItemMove, ItemUpdate, MenuCreate
 from app.publication import PublicationStatus
-from app.publication.lifecycle import announce
 from app.statements import service as statements_service
 
-RESOURCE = "menu"
 PUBLISHED = PublicationStatus.PUBLISHED
 DRAFT = PublicationStatus.DRAFT
-
-
-def _announce(
-    session: Session, menu: Menu, before: PublicView, after: PublicView, now: datetime
-) -> None:
-    """The one place menus write the change log: one entry and one version when (and only
-    when) the public view changed."""
-    if before == after:
-        return
-    if before is None:
-        operation = Operation.PUBLISH
-    elif after is None:
-        operation = Operation.UNPUBLISH
-    else:
-        operation = Operation.UPDATE
-    _log(session, menu, operation, now)
-
-
-def _log(session: Session, menu: Menu, operation: Operation, now: datetime) -> None:
-    menu.version = Menu.version + 1  # in SQL: concurrent writers each get their own number
-    menu.updated_at = now
-    session.flush()
-    announce(
-        session,
-        resource=RESOURCE,
-        resource_id=menu.key,
-        version=menu.version,
-        operation=operation,
-        at=now,
-        langs=None,  # labels fall back to the default language: public in every language
-    )
-
-
-def announce_linking(session: Session, statement_id: str, now: datetime) -> None:
-    """A statement entered or left public view: a published menu with a published item
-    linking to it shows that item (and its children) or no longer does, so it changes for
-    the public and for partners: one update each."""
-    keys = session.scalars(
-        select(NavigationItem.menu_key)
-        .where(
-            NavigationItem.target_id == statement_id,
-            NavigationItem.publication_status == PUBLISHED,
-        )
-        .distinct()
-        .order_by(NavigationItem.menu_key)
-    ).all()
-    for key in keys:
-        menu = session.get(Menu, key)
-        if menu is not None and menu.publication_status is PUBLISHED:
-            _log(session, menu, Operation.UPDATE, now)
 
 
 @dataclass
@@ -121,12 +68,12 @@ def _writing(
     write = _Write(target)
     yield write
     after = public_view(session, menu)
-    _announce(session, menu, before, after, now)
+    publishing.announce_change(session, menu, before, after, now)
     audit.record(
         session,
         key_id=principal.key_id,
         action=action,
-        resource_type="navigation_item" if write.target != menu.key else RESOURCE,
+        resource_type="navigation_item" if write.target != menu.key else publishing.RESOURCE,
         resource_id=write.target,
         at=now,
         details={"menu": menu.key, "menu_version": menu.version, "public": before != after},

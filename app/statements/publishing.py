@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.changes.service import Operation
 from app.commitments import service as commitments_service
-from app.navigation import editing as navigation_editing
+from app.navigation import publishing as navigation_publishing
 from app.publication.lifecycle import Lifecycle
 from app.statements import drafting
 from app.statements.models import Statement, StatementRevision, StatementTranslation
@@ -51,7 +51,7 @@ def embedders_follow(session: Session, statement: Statement, now: datetime) -> N
     """Public commitments citing it show or null their source; menus linking to it show or
     hide the link: both changed for the public."""
     commitments_service.announce_citing(session, statement.id, now)
-    navigation_editing.announce_linking(session, statement.id, now)
+    navigation_publishing.announce_linking(session, statement.id, now)
 
 
 STATEMENTS = Lifecycle(
