@@ -114,10 +114,12 @@ def _required(*names: str) -> dict[str, Any]:
     return {name: {"$ref": f"{_HEADERS_REF}{name}-Required"} for name in names}
 
 
-def _problem_content(status: int) -> dict[str, Any]:
+def _problem_content(status: int, *, of_an_item: bool) -> dict[str, Any]:
     example = Problem.model_json_schema()["example"]
-    # A 410 is always a withdrawal, whose problem has documented extension members.
-    reference = {"$ref": "#/components/schemas/WithdrawnProblem"} if status == 410 else None
+    # An item's 410 is a withdrawal, whose problem has documented extension members; the
+    # change feed's (a position past retention) is a plain problem.
+    withdrawal = status == 410 and of_an_item
+    reference = {"$ref": "#/components/schemas/WithdrawnProblem"} if withdrawal else None
     content: dict[str, Any] = {"schema": reference or _PROBLEM_REF}
     if status == 404:
         content["example"] = {**example, "status": status}
@@ -224,10 +226,10 @@ def _header_components() -> dict[str, Any]:
     return components
 
 
-def _set_media_types(operation: Operation) -> None:
+def _set_media_types(operation: Operation, path: str) -> None:
     for status, response in operation["responses"].items():
         if status.isdigit() and int(status) >= 400:
-            response["content"] = _problem_content(int(status))
+            response["content"] = _problem_content(int(status), of_an_item="{" in path)
             response["description"] = response.get("description") or status
         elif status in ("204", "304"):
             response.pop("content", None)
@@ -318,7 +320,7 @@ def install_openapi(app: FastAPI) -> None:
         for path, method, operation in operations(schema):
             _document_errors(path, method, operation)
             _document_request_headers(method, operation)
-            _set_media_types(operation)
+            _set_media_types(operation, path)
             _document_response_headers(schema, method, operation)
             _security(method, operation)
         add_links(schema)

@@ -10,6 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.responses import Response
 
 from app.api.language import LanguageFilterDep
+from app.api.problems import Problem
 from app.api.responses import Fresh, public_response, read_responses
 from app.changes.dependencies import ContentVersionDep
 from app.config import Settings
@@ -51,7 +52,14 @@ def _origin(request: Request) -> str:
     "/changes",
     response_model=ChangePage,
     summary="Follow every change to public content",
-    responses=read_responses(400, 410, 422),
+    responses={
+        **read_responses(400, 422),
+        410: {
+            "model": Problem,
+            "description": "The position is outside the retained log: start again from a "
+            "snapshot or from `after=0`.",
+        },
+    },
     dependencies=[Depends(go_lives_logged)],
 )
 async def list_changes(
