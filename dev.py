@@ -2,7 +2,8 @@
 """The two commands of the README's quick start, for a fresh clone with only Python 3.11+.
 
     python3 dev.py serve   # install, migrate, load demo data, serve on http://127.0.0.1:8000
-    python3 dev.py test    # install, run the whole test suite (add pytest arguments after it)
+    python3 dev.py test    # install, run the whole test suite, one process per core
+                           # (add pytest arguments after it; `-n 0` for a single process)
 
 Both create `.venv/` on first use and reinstall only when pyproject.toml changes.
 """
@@ -50,7 +51,11 @@ def main() -> int:
     if command == "serve":
         loaded = run("-m", "app", "demo-data")
         return loaded or run("-m", "app", "serve", *rest)
-    return run("-m", "pytest", *rest)
+    # One test process per core (pytest-xdist), unless the caller chose (`-n 0`: one process).
+    parallel = (
+        [] if any(arg.startswith(("-n", "--numprocesses")) for arg in rest) else ["-n", "auto"]
+    )
+    return run("-m", "pytest", *parallel, *rest)
 
 
 if __name__ == "__main__":
