@@ -159,6 +159,21 @@ class Writer:
         else:
             self.client.post(f"{path}/{action}", headers=headers)
 
+    def finish(self) -> None:
+        """Whatever the dice said: one item published then unpublished, one published then
+        deleted, so that every run carries both kinds of tombstone."""
+        for ending in ("unpublish", "delete"):
+            self.create_statement()
+            item = self.statements[-1]
+            self._post("statements", item, "publish")
+            if ending == "unpublish":
+                self._post("statements", item, "unpublish")
+                continue
+            current = self._editorial("statements", item)
+            headers = {**self.key, "If-Match": current.headers["etag"]}
+            deleted = self.client.delete(f"/v1/statements/{item}", headers=headers)
+            assert deleted.status_code == 204, deleted.text
+
     def act(self) -> None:
         rng = self.rng
         if rng.random() < 0.15:
@@ -313,6 +328,7 @@ def test_mirrors_end_equal_to_the_public_lists(
                 for _ in range(OPERATIONS):
                     writer.act()
                     time.sleep(writer.rng.uniform(0, 0.02))
+                writer.finish()
                 writers.append(writer)
 
         writers: list[Writer] = []
