@@ -174,6 +174,7 @@ def read_events(
     limit: int,
     types: Collection[str] = (),
     lang: str | None = None,
+    latest: int | None = None,
 ) -> EventPage:
     """Committed entries after `after`, as the filter sees them, in sequence order.
 
@@ -197,7 +198,8 @@ def read_events(
     # Read first: every position up to it is committed (or a gap), so a page that ends
     # short may skip the reader past it. Read after the rows, it could name a position
     # committed since, which the reader would then never see.
-    latest = latest_seq(session)
+    if latest is None:  # a caller that checked the position already read it, first
+        latest = latest_seq(session)
     rows = list(session.scalars(query.limit(limit + 1)))
     more = len(rows) > limit
     rows = rows[:limit]
@@ -211,8 +213,14 @@ def read_events(
 
 def latest_seq(session: Session) -> int:
     """The newest sequence number a reader can hold (pruning never moves it back)."""
-    latest = session.scalar(select(func.max(ChangeEntry.seq)))
-    return max(int(latest or 0), horizon(session))
+    return positions(session)[1]
+
+
+def positions(session: Session) -> tuple[int, int]:
+    """The horizon and the newest sequence number, read in this order (two indexed reads)."""
+    low = horizon(session)
+    newest = session.scalar(select(func.max(ChangeEntry.seq)))
+    return low, max(int(newest or 0), low)
 
 
 def horizon(session: Session) -> int:

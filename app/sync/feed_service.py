@@ -37,15 +37,19 @@ def read_page(
     lang: str | None,
     origin: str,
 ) -> ChangePage:
-    horizon = changes.horizon(session)
-    latest = changes.latest_seq(session)
+    horizon, latest = changes.positions(session)
     if 0 < after < horizon or after > latest:
         raise ChangeFeedPositionExpired(
             f"The feed keeps every change after position {horizon} (newest {latest}); this "
             "position is outside it. Start again from a snapshot or from after=0."
         )
     page = changes.read_events(
-        session, after=after, limit=limit, types=[t.value for t in types], lang=lang
+        session,
+        after=after,
+        limit=limit,
+        types=[t.value for t in types],
+        lang=lang,
+        latest=latest,  # read before the rows, as read_events needs it
     )
     items = [
         ChangeEvent(
