@@ -1,5 +1,6 @@
 """What changed in public content, and in which order. Knows no domain.
 
-For now a single counter that every write touching public reads bumps in its own transaction;
-the change log that partner sync needs will append here too.
+The content version (bumped by every write that can change a public response) and the change
+log partner sync reads: one entry per change the public could see, numbered from that version,
+written only through `app.publication`.
 """
