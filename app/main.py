@@ -4,6 +4,7 @@ import asyncio
 import hashlib
 import hmac
 import threading
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
@@ -45,10 +46,15 @@ DOCS_PATHS = ("/docs", "/redoc", "/static-offline-docs")
 
 
 GO_LIVE_INTERVAL_SECONDS = 15.0
+PRUNE_INTERVAL_SECONDS = 3600.0  # retention is counted in days: hourly is plenty
 
 
 def prune_change_log(app: FastAPI) -> None:
-    """Drop tombstones (and superseded entries) older than the configured retention."""
+    """Drop tombstones (and superseded entries) older than the configured retention, at most
+    once an hour per process: the scan covers the whole log, so not at every go-live tick."""
+    if time.monotonic() < app.state.next_prune:
+        return
+    app.state.next_prune = time.monotonic() + PRUNE_INTERVAL_SECONDS
     settings: Settings = app.state.settings
     with app.state.sessionmaker.begin() as session:
         cutoff = app.state.clock() - timedelta(days=settings.change_log_retention_days)
@@ -105,6 +111,7 @@ def create_app(
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.clock = clock
+    app.state.next_prune = 0.0  # the first tick prunes
     app.state.go_lives = GoLives(app.state.sessionmaker, clock, (STATEMENTS, COMMITMENTS))
     cursor_key = hmac.new(
         settings.secret_key.get_secret_value().encode(), b"cursor", hashlib.sha256
