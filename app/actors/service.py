@@ -106,3 +106,16 @@ def resolve_keys(session: Session, keys: list[str], *, pointer: str | Sequence[s
             errors=[FieldError(pointer=p, detail="No actor has this id or slug.") for p in at],
         )
     return [by_key[key] for key in keys]
+
+
+def labels(session: Session, ids: Sequence[str], language: Language) -> dict[str, tuple[str, bool]]:
+    """`{actor id: (name, fell back)}` in the reader's language or its fallback: one query."""
+    found: dict[str, tuple[str, bool]] = {}
+    if ids:
+        for actor_id, names in session.execute(
+            select(Actor.id, Actor.names).where(Actor.id.in_(ids))
+        ):
+            picked = language.pick(names)
+            if picked is not None:
+                found[actor_id] = (picked[1], picked[0] != language.requested)
+    return found

@@ -78,6 +78,7 @@ class ListShape:
     actors: bool = False
     actor_types: bool = False
     statuses: bool = False
+    kinds: bool = False
     health: frozenset[ReportingHealth] = frozenset()
     places: bool = False
     terms: bool = False
@@ -92,6 +93,12 @@ class ListShape:
 def visible(preview: bool, now: Any) -> ColumnElement[bool]:
     """Public visibility, or everything not deleted for a preview."""
     return Commitment.deleted_at.is_(None) if preview else is_public(now)
+
+
+# One subtree query each, shared by every shape: a statement that holds two shapes (a facet
+# counts under one shape within another) then names each CTE once.
+PLACE_SUBTREE = taxonomy_service.place_subtree(_expanding("places"))
+TERM_SUBTREE = taxonomy_service.term_subtree(_expanding("terms"))
 
 
 @lru_cache(maxsize=256)
@@ -113,22 +120,27 @@ def matching(shape: ListShape) -> AnySelect:
         )
     if shape.statuses:
         query = query.where(Commitment.implementation_status.in_(_expanding("statuses")))
+    if shape.kinds:
+        query = query.where(
+            exists().where(
+                commitment_kinds.c.commitment_id == Commitment.id,
+                commitment_kinds.c.kind.in_(_expanding("kinds")),
+            )
+        )
     if shape.health:
         query = query.where(or_(false(), *(health_condition(h) for h in sorted(shape.health))))
     if shape.places:
-        subtree = taxonomy_service.place_subtree(_expanding("places"))
         query = query.where(
             exists().where(
                 commitment_places.c.commitment_id == Commitment.id,
-                commitment_places.c.place_code.in_(subtree),
+                commitment_places.c.place_code.in_(PLACE_SUBTREE),
             )
         )
     if shape.terms:
-        subtree = taxonomy_service.term_subtree(_expanding("terms"))
         query = query.where(
             exists().where(
                 commitment_terms.c.commitment_id == Commitment.id,
-                commitment_terms.c.term_code.in_(subtree),
+                commitment_terms.c.term_code.in_(TERM_SUBTREE),
             )
         )
     if shape.statement:

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import Response
 
 from app.actors.models import ActorType
+from app.api.facets import FacetedPage
 from app.api.language import LanguageDep
 from app.api.pagination import Page, PageDep
 from app.api.params import QueryDay
@@ -14,7 +15,8 @@ from app.api.responses import Fresh, public_response, read_responses
 from app.auth.dependencies import PreviewDep
 from app.changes.dependencies import ContentVersionDep
 from app.commitments import detail, service, summary
-from app.commitments.models import ImplementationStatus, ReportingHealth
+from app.commitments.facets import COMMITMENT_FACETS
+from app.commitments.models import CommitmentKind, ImplementationStatus, ReportingHealth
 from app.commitments.schemas import (
     CommitmentDetail,
     CommitmentSort,
@@ -47,6 +49,9 @@ def commitment_filters(
     status: Annotated[
         list[ImplementationStatus] | None, Query(description="Implementation statuses.")
     ] = None,
+    kind: Annotated[
+        list[CommitmentKind] | None, Query(description="Commitments of any of these kinds.")
+    ] = None,
     reporting_health: Annotated[
         list[ReportingHealth] | None,
         Query(description="current, due (12-24 months without a report), inactive, closed."),
@@ -67,6 +72,7 @@ def commitment_filters(
         actors=actor or [],
         actor_types=actor_type or [],
         statuses=status or [],
+        kinds=kind or [],
         health=reporting_health or [],
         places=place or [],
         terms=term or [],
@@ -92,6 +98,7 @@ def _list(
     *,
     in_path: bool = False,
     preview: bool = False,
+    facets: list[str] | None = None,
 ) -> Response:
     now = request.app.state.clock()
 
@@ -108,6 +115,7 @@ def _list(
             page=page,
             now=now,
             preview=preview,
+            facets=facets,
         )
         upcoming = service.next_go_live(session, now)
         midnight = next_midnight(now)
@@ -118,7 +126,7 @@ def _list(
 
 @router.get(
     "/commitments",
-    response_model=Page[CommitmentSummary],
+    response_model=FacetedPage[CommitmentSummary],
     summary="List commitments",
     responses=read_responses(400, 401, 403, 422),
 )
@@ -131,13 +139,21 @@ async def list_commitments(
     filters: FiltersDep,
     sort: SortQuery = "-made_on",
     preview: PreviewDep = False,
+    facets: list[str] = COMMITMENT_FACETS.query,
 ) -> Response:
     """Published commitments with their actors, places, framework terms and source.
 
     Filters combine with AND; repeated values of one filter combine with OR. With
     `preview=true` (`content:preview`), drafts, scheduled and withdrawn ones too.
+
+    `facets=` counts the matches per value (`health`: reporting health, `year`: of `made_on`,
+    `statement`: the public source statement); each value's `count` is the `total` of the list
+    filtered by it (`place`, `term` roll up like their filters; `health` filters as
+    `reporting_health`, `year` as `made_from`/`made_to` on that year).
     """
-    return _list(request, session, version, language, page, filters, sort, preview=preview)
+    return _list(
+        request, session, version, language, page, filters, sort, preview=preview, facets=facets
+    )
 
 
 @router.get(

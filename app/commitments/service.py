@@ -1,6 +1,7 @@
 """Reading commitments: filters, keyset pages, language selection and reporting health."""
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.actors import service as actors_service
 from app.actors.models import ActorType
+from app.api.facets import FacetedPage, facet_values
 from app.api.language import Language
 from app.api.pagination import (
     Page,
@@ -26,9 +28,11 @@ from app.api.schemas import LanguageFallback, localize
 from app.commitments import queries
 from app.commitments.drafting import refuse_citing_commitments as refuse_citing_commitments
 from app.commitments.drafting import refuse_orphaned_citations as refuse_orphaned_citations
+from app.commitments.facets import COMMITMENT_FACETS, health_params
 from app.commitments.lifecycle import HealthCutoffs, reporting_health
 from app.commitments.models import (
     Commitment,
+    CommitmentKind,
     ImplementationStatus,
     ProgressUpdate,
     ReportingHealth,
@@ -62,6 +66,7 @@ class CommitmentFilters:
     actors: list[str] = field(default_factory=list)
     actor_types: list[ActorType] = field(default_factory=list)
     statuses: list[ImplementationStatus] = field(default_factory=list)
+    kinds: list[CommitmentKind] = field(default_factory=list)
     health: list[ReportingHealth] = field(default_factory=list)
     places: list[str] = field(default_factory=list)
     terms: list[str] = field(default_factory=list)
@@ -83,6 +88,8 @@ def shape_and_params(
         params["actor_types"] = [t.value for t in filters.actor_types]
     if filters.statuses:
         params["statuses"] = [s.value for s in filters.statuses]
+    if filters.kinds:
+        params["kinds"] = [k.value for k in filters.kinds]
     if filters.health:
         cutoffs = HealthCutoffs.on(now.date())
         params["due_cut"] = cutoffs.due_on_or_before
@@ -114,6 +121,7 @@ def shape_and_params(
         actors="actors" in params,
         actor_types="actor_types" in params,
         statuses="statuses" in params,
+        kinds="kinds" in params,
         health=frozenset(filters.health),
         places="places" in params,
         terms="terms" in params,
@@ -232,7 +240,10 @@ def list_commitments(
     page: PageRequest,
     now: datetime,
     preview: bool = False,
+    facets: Sequence[str] | None = None,
 ) -> tuple[Page[CommitmentSummary], datetime | None]:
+    """A page of the list; with `facets` (even none), a `FacetedPage` counting those asked for
+    under the same filters."""
     shape, params = shape_and_params(session, filters, sort, now, preview)
     sort_key = SORTS[sort]
     after = page.cursor is not None
@@ -267,10 +278,25 @@ def list_commitments(
     total = None
     if page.include_total:
         total = len(session.execute(queries.matching_ids(shape), params).all())
-    return (
-        Page[CommitmentSummary](items=items, next_cursor=next_cursor, total=total),
-        max((row.updated_at for row in rows), default=None),
+    last_modified = max((row.updated_at for row in rows), default=None)
+    if facets is None:
+        return Page[CommitmentSummary](items=items, next_cursor=next_cursor, total=total), (
+            last_modified
+        )
+    counted = None
+    if facets:
+        counted = facet_values(
+            session,
+            COMMITMENT_FACETS,
+            facets,
+            shape=shape,
+            params={**params, **health_params(now)},
+            language=language,
+        )
+    result = FacetedPage[CommitmentSummary](
+        items=items, next_cursor=next_cursor, total=total, facets=counted
     )
+    return result, last_modified
 
 
 def next_go_live(session: Session, now: datetime) -> datetime | None:

@@ -71,6 +71,12 @@ def _expanding(name: str) -> Any:
     return bindparam(name, expanding=True)
 
 
+# One subtree query each, shared by every shape: a statement that holds two shapes (a facet
+# counts under one shape within another) then names each CTE once.
+PLACE_SUBTREE = taxonomy_service.place_subtree(_expanding("places"))
+TERM_SUBTREE = taxonomy_service.term_subtree(_expanding("terms"))
+
+
 @lru_cache(maxsize=256)
 def matching(shape: ListShape) -> AnySelect:
     """Public statements matching the filters, unordered (for pages and counts)."""
@@ -88,16 +94,14 @@ def matching(shape: ListShape) -> AnySelect:
         query = query.where(
             exists().where(
                 statement_places.c.statement_id == Statement.id,
-                statement_places.c.place_code.in_(
-                    taxonomy_service.place_subtree(_expanding("places"))
-                ),
+                statement_places.c.place_code.in_(PLACE_SUBTREE),
             )
         )
     if shape.terms:
         query = query.where(
             exists().where(
                 statement_terms.c.statement_id == Statement.id,
-                statement_terms.c.term_code.in_(taxonomy_service.term_subtree(_expanding("terms"))),
+                statement_terms.c.term_code.in_(TERM_SUBTREE),
             )
         )
     if shape.published_from:
@@ -132,6 +136,12 @@ def sort_for(shape: ListShape, sort: SortKey) -> SortKey:
     if shape.preview and sort.column is Statement.published_at:
         return replace(sort, column=PREVIEW_SORT)
     return sort
+
+
+@lru_cache(maxsize=256)
+def matching_ids(shape: ListShape) -> AnySelect:
+    """The ids of the shape's matches (what facets count)."""
+    return select(matching(shape).subquery().c.id)
 
 
 @lru_cache(maxsize=256)

@@ -6,8 +6,9 @@ from urllib.parse import quote
 from fastapi import APIRouter, Path, Query, Request
 from starlette.responses import Response
 
+from app.api.facets import FacetedPage
 from app.api.language import LanguageDep
-from app.api.pagination import Page, PageDep
+from app.api.pagination import PageDep
 from app.api.responses import Fresh, public_response, read_responses
 from app.auth.dependencies import PreviewDep
 from app.changes.dependencies import ContentVersionDep
@@ -18,6 +19,7 @@ from app.feeds.links import alternate_links, site_for
 from app.jsonld import negotiate as jsonld
 from app.jsonld import statement as statement_ld
 from app.statements import service
+from app.statements.facets import STATEMENT_FACETS
 from app.statements.params import StatementFiltersDep
 from app.statements.schemas import (
     RevisionList,
@@ -31,7 +33,7 @@ router = APIRouter(prefix="/statements", tags=["statements"])
 
 @router.get(
     "",
-    response_model=Page[StatementSummary],
+    response_model=FacetedPage[StatementSummary],
     summary="List published statements",
     responses=read_responses(400, 422),
 )
@@ -46,12 +48,18 @@ async def list_statements(
         "-published_at"
     ),
     preview: PreviewDep = False,
+    facets: list[str] = STATEMENT_FACETS.query,
 ) -> Response:
     """Published statements, newest first, in the requested language where translated.
 
     Filters combine with AND; repeated values of one filter combine with OR. Items not
     translated into the requested language are served in the default language (or another
     available one) and say so in `fallback`.
+
+    `facets=` counts the matches per value (`year`: of publication, `lang`: languages the
+    statements are available in); each value's `count` is the `total` of the list filtered by it
+    (`place`, `term` roll up like their filters; `year` filters as `published_from`/`published_to`
+    on that year, `lang` as `available_lang`).
     """
     now = request.app.state.clock()
 
@@ -64,6 +72,7 @@ async def list_statements(
             page=page,
             now=now,
             preview=preview,
+            facets=facets,
         )
         feeds = alternate_links(request)  # the same list as Atom, RSS and JSON Feed
         return Fresh(result, last_modified, service.next_go_live(session, now), links=feeds)

@@ -1,16 +1,17 @@
 """Reading statements: visibility, filters, keyset pages and language selection."""
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from app.api.facets import FacetedPage, facet_values
 from app.api.language import Language
 from app.api.pagination import (
-    Page,
     PageRequest,
     SortKey,
     cut_page,
@@ -20,6 +21,7 @@ from app.api.pagination import (
 from app.api.problems import NotFound, Withdrawn
 from app.api.schemas import localize
 from app.statements import queries, working_copy
+from app.statements.facets import STATEMENT_FACETS
 from app.statements.models import (
     ID_PREFIX,
     Statement,
@@ -144,7 +146,9 @@ def list_statements(
     page: PageRequest,
     now: datetime,
     preview: bool = False,
-) -> tuple[Page[StatementSummary], datetime | None]:
+    facets: Sequence[str] = (),
+) -> tuple[FacetedPage[StatementSummary], datetime | None]:
+    """A page of the list, with the `facets` asked for counted under the same filters."""
     shape, params = _shape_and_params(session, filters, sort, now, preview)
     sort_key = queries.sort_for(shape, SORTS[sort])
     after = page.cursor is not None
@@ -170,7 +174,14 @@ def list_statements(
             StatementSummary.model_validate({**_summary_fields(row, text, tags[row.id]), **meta})
         )
     total = session.scalar(queries.count(shape), params) if page.include_total else None
-    result = Page[StatementSummary](items=items, next_cursor=next_cursor, total=total)
+    counted = None
+    if facets:
+        counted = facet_values(
+            session, STATEMENT_FACETS, facets, shape=shape, params=params, language=language
+        )
+    result = FacetedPage[StatementSummary](
+        items=items, next_cursor=next_cursor, total=total, facets=counted
+    )
     return result, max((row.updated_at for row in rows), default=None)
 
 
@@ -309,6 +320,32 @@ def revisions(session: Session, *, id_or_slug: str, now: datetime) -> tuple[list
         .order_by(StatementRevision.version)
     ).all()
     return [RevisionRead.model_validate(r) for r in rows], row.updated_at
+
+
+def public_ids_query() -> Any:
+    """SQL selecting the ids of the statements public at the bound parameter `now`."""
+    return select(Statement.id).where(is_public(bindparam("now")))
+
+
+def titles(session: Session, ids: Sequence[str], language: Language) -> dict[str, tuple[str, bool]]:
+    """`{id: (title, fell back)}` of statements the caller already found public: one query."""
+    texts: dict[str, dict[str, str]] = defaultdict(dict)
+    if ids:
+        rows = session.execute(
+            select(
+                StatementTranslation.statement_id,
+                StatementTranslation.lang,
+                StatementTranslation.title,
+            ).where(StatementTranslation.statement_id.in_(ids))
+        )
+        for statement_id, lang, title in rows:
+            texts[statement_id][lang] = title
+    found = {}
+    for statement_id, by_lang in texts.items():
+        picked = language.pick(by_lang)
+        if picked is not None:
+            found[statement_id] = (picked[1], picked[0] != language.requested)
+    return found
 
 
 def public_ids(session: Session, ids: list[str], now: datetime) -> set[str]:

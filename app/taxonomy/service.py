@@ -3,7 +3,7 @@
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import BindParameter, Select, distinct, func, select
+from sqlalchemy import BindParameter, Select, select
 from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from app.api.language import Language
@@ -35,6 +35,11 @@ def term_subtree(codes: Iterable[str] | BindParameter[Any]) -> Select[tuple[str]
     child = aliased(FrameworkTerm)
     tree = roots.union_all(select(child.code).where(child.parent_code == roots.c.code))
     return select(tree.c.code)
+
+
+def live_topic_slugs() -> Select[str]:
+    """Topics not deleted: the ones a `topic` filter accepts."""
+    return select(Topic.slug).where(Topic.deleted_at.is_(None))
 
 
 def require_known(
@@ -108,11 +113,12 @@ def canonical_place_code(code: str) -> str:
     return code.upper() if code.isalpha() else code
 
 
-def _rollup(pairs: Select[Any], model: type[Place] | type[FrameworkTerm]) -> Select[Any]:
-    """Distinct items per node, counting each item at its nodes and at all their ancestors.
+def _closure(pairs: Select[Any], model: type[Place] | type[FrameworkTerm]) -> Select[Any]:
+    """`(item_id, value)` for each item at its nodes and at all their ancestors.
 
-    `pairs` selects (item_id, code). The counts match what the subtree filters return, so a
-    dashboard's number for a region or a goal equals the length of the filtered list.
+    `pairs` selects (item_id, code). Counting distinct items per value then matches what the
+    subtree filters return, so a facet's or a dashboard's number for a region or a goal equals
+    the length of the list filtered by it.
     """
     base = pairs.cte("pairs")
     ancestry = (
@@ -124,18 +130,57 @@ def _rollup(pairs: Select[Any], model: type[Place] | type[FrameworkTerm]) -> Sel
     ancestry = ancestry.union(
         select(ancestry.c.item_id, up.code, up.parent_code).join(up, up.code == ancestry.c.parent)
     )
-    counts = select(ancestry.c.code, func.count(distinct(ancestry.c.item_id)).label("count"))
-    if model is Place:
-        counts = counts.join(Place, Place.code == ancestry.c.code).where(Place.kind == "region")
-    return counts.group_by(ancestry.c.code).order_by(ancestry.c.code)
+    return select(ancestry.c.item_id, ancestry.c.code.label("value"))
 
 
-def term_rollup(pairs: Select[Any]) -> Select[Any]:
-    return _rollup(pairs, FrameworkTerm)
+def term_closure(pairs: Select[Any]) -> Select[Any]:
+    """Items at their terms and at every broader term (`sdg:10.7` counts for `sdg:10`)."""
+    return _closure(pairs, FrameworkTerm)
 
 
-def region_rollup(pairs: Select[Any]) -> Select[Any]:
-    return _rollup(pairs, Place)
+def place_closure(pairs: Select[Any], *, regions_only: bool = False) -> Select[Any]:
+    """Items at their places and at every region containing them (`HND` counts for `019`)."""
+    closure = _closure(pairs, Place)
+    if regions_only:
+        value = closure.selected_columns.value
+        closure = closure.join(Place, Place.code == value).where(Place.kind == "region")
+    return closure
+
+
+def _labels(
+    session: Session, column: InstrumentedAttribute[str], codes: Sequence[str], language: Language
+) -> dict[str, tuple[str, bool]]:
+    model: Any = column.class_
+    found: dict[str, tuple[str, bool]] = {}
+    if codes:
+        for code, localized in session.execute(
+            select(column, model.names).where(column.in_(codes))
+        ):
+            picked = language.pick(localized)
+            if picked is not None:
+                found[code] = (picked[1], picked[0] != language.requested)
+    return found
+
+
+def topic_labels(
+    session: Session, codes: Sequence[str], language: Language
+) -> dict[str, tuple[str, bool]]:
+    """`{slug: (name, fell back)}` in the reader's language or its fallback: one query."""
+    return _labels(session, Topic.slug, codes, language)
+
+
+def place_labels(
+    session: Session, codes: Sequence[str], language: Language
+) -> dict[str, tuple[str, bool]]:
+    """`{code: (name, fell back)}` in the reader's language or its fallback: one query."""
+    return _labels(session, Place.code, codes, language)
+
+
+def term_labels(
+    session: Session, codes: Sequence[str], language: Language
+) -> dict[str, tuple[str, bool]]:
+    """`{code: (name, fell back)}` in the reader's language or its fallback: one query."""
+    return _labels(session, FrameworkTerm.code, codes, language)
 
 
 def names(
