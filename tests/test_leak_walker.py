@@ -484,6 +484,7 @@ def _variants(operation: Operation, langs: list[str]) -> Iterator[list[tuple[str
     """The base request, then one parameter changed at a time."""
     names = {p["name"] for p in operation.query}
     base = [("limit", "100")] if "limit" in names else []
+    base += _every_facet(operation)
     yield base
     for parameter in operation.query:
         name = parameter["name"]
@@ -494,6 +495,15 @@ def _variants(operation: Operation, langs: list[str]) -> Iterator[list[tuple[str
             yield [*base, (name, str(value).lower() if isinstance(value, bool) else str(value))]
         if "boolean" in _types(parameter.get("schema", {})):
             yield [*base, (name, "true")]  # preview=true without a key, include_total=true
+
+
+def _every_facet(operation: Operation) -> list[tuple[str, str]]:
+    """`facets=` naming every facet the list offers (its documented example names them all):
+    every request to a list with facets counts them all, so no count or label may leak."""
+    for parameter in operation.query:
+        if parameter["name"] == "facets":
+            return [("facets", parameter["schema"]["examples"][0][0])]
+    return []
 
 
 class Walker:
@@ -627,6 +637,8 @@ def test_no_hidden_content_leaks_from_any_public_route(
     walker = Walker(client, world)
     operations = get_operations(document)
     assert {"/v1/statements", "/v1/commitments"} <= {op.path for op in operations}
+    faceted = {op.path for op in operations if _every_facet(op)}
+    assert {"/v1/statements", "/v1/commitments"} <= faceted
     feeds = {f"/v1/feeds/statements.{kind}" for kind in ("atom", "rss", "json")}
     assert feeds <= {op.path for op in operations}  # feeds are walked like every list
     exports = {f"/v1/export/{kind}.ndjson" for kind in ("statements", "commitments", "menus")}

@@ -41,7 +41,9 @@ LabelResolver = Callable[[Session, list[str], Language], Labels]
 
 class FacetValue(BaseModel):
     value: str = Field(description="The value, as the list's filter takes it.")
-    label: str | None = Field(description="Its name in the language served; null if it has none.")
+    label: str | None = Field(
+        default=None, description="Its name in the language served; null if it has none."
+    )
     fallback: bool = Field(description="True when the label is not in the reader's language.")
     count: int = Field(description="Items matching every filter of the request with this value.")
     count_if_selected: int = Field(
@@ -231,7 +233,7 @@ def facets_query(allowed: Sequence[str]) -> Any:
 
     def parse(
         facets: Annotated[
-            list[str] | None,
+            list[str],
             Query(
                 max_length=len(allowed),
                 description=(
@@ -243,9 +245,9 @@ def facets_query(allowed: Sequence[str]) -> Any:
                     "items": {"type": "string", "pattern": f"^({choices})(,({choices}))*$"}
                 },
             ),
-        ] = None,
+        ] = [],  # noqa: B006 - FastAPI copies a default, never shares it
     ) -> list[str]:
-        names = [name for given in facets or [] for name in given.split(",")]
+        names = [name for given in facets for name in given.split(",")]
         if any(name not in allowed for name in names):
             raise InvalidParameters(
                 "Unknown facet.",

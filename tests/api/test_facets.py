@@ -135,7 +135,8 @@ class TestCountsAreTotals:
         assert types[0]["value"] == "speech"
         assert types[0]["count"] == types[0]["count_if_selected"] > 0
         others = types[1:]
-        assert others and all(v["count"] == 0 < v["count_if_selected"] for v in others)
+        assert others
+        assert all(v["count"] == 0 < v["count_if_selected"] for v in others)
 
 
 class TestShape:
