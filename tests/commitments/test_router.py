@@ -131,6 +131,17 @@ class TestDetail:
         assert client.get("/v1/commitments/NOPE-1").status_code == 404
 
 
+def test_kind_filter_keeps_commitments_of_any_of_the_kinds(client: TestClient) -> None:
+    every = walk(client, "/v1/commitments?limit=100")
+    for kinds in (["financial"], ["policy", "material"]):
+        query = "".join(f"kind={kind}&" for kind in kinds)
+        listed = walk(client, f"/v1/commitments?{query}limit=100")
+        expected = [c["id"] for c in every if set(c["kinds"]) & set(kinds)]
+        assert expected
+        assert [c["id"] for c in listed] == expected
+    assert client.get("/v1/commitments?kind=grant").status_code == 422
+
+
 class TestSummary:
     def test_counts_equal_the_filtered_list_lengths(self, client: TestClient) -> None:
         self.check(client, "")
@@ -155,6 +166,22 @@ class TestSummary:
                     client, f"/v1/commitments?{base}{parameter}={bucket['key']}&limit=100"
                 )
                 assert len(listed) == bucket["count"], (bucket_name, bucket["key"])
+
+    def test_counts_are_the_list_facets(self, client: TestClient) -> None:
+        """One engine: the dashboard's buckets are the list's facets (regions aside)."""
+        base = "place=019&made_from=2022-01-01"
+        counts = client.get(f"/v1/commitments/summary?{base}").json()
+        facets = client.get(
+            f"/v1/commitments?{base}&facets=status,health,actor_type,term&limit=1"
+        ).json()["facets"]
+        for bucket_name, facet in (
+            ("by_status", "status"),
+            ("by_reporting_health", "health"),
+            ("by_actor_type", "actor_type"),
+            ("by_term", "term"),
+        ):
+            listed = {v["value"]: v["count"] for v in facets[facet]}
+            assert {b["key"]: b["count"] for b in counts[bucket_name]} == listed, facet
 
 
 def test_listing_takes_the_same_number_of_queries_whatever_the_page_size(
