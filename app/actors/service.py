@@ -12,13 +12,13 @@ from app.actors.schemas import ActorRead, ActorRef
 from app.api.language import Language
 from app.api.pagination import Page, PageRequest, count_matching, fetch_page, string_sort_key
 from app.api.problems import FieldError, InvalidParameters, NotFound
-from app.api.schemas import localize_names
+from app.api.schemas import localize
 
 SLUG_ORDER = string_sort_key("slug", Actor.slug, descending=False)
 
 
 def _localized(actor: Any, language: Language) -> tuple[dict[str, Any], dict[str, Any]]:
-    name, meta = localize_names(actor.names, language)
+    name, meta = localize(actor.names, language, ["name"], empty="")
     picked = language.pick(actor.acronyms)
     fields = {
         "id": actor.id,
@@ -48,8 +48,6 @@ def list_actors(
         sort=SLUG_ORDER,
         id_column=Actor.slug,
         page=page,
-        value_of=lambda a: a.slug,
-        id_of=lambda a: a.slug,
     )
     total = count_matching(session, statement) if page.include_total else None
     items = [_read(actor, language) for actor in rows]

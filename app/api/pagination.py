@@ -8,7 +8,7 @@ import base64
 import hashlib
 import hmac
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Any, Generic, TypeVar
@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 
 from fastapi import Depends, Query
 from pydantic import BaseModel, Field
-from sqlalchemy import ColumnElement, Select, bindparam, func, select, tuple_
+from sqlalchemy import Select, bindparam, func, select, tuple_
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from starlette.requests import Request
 
@@ -56,13 +56,22 @@ class Page(BaseModel, Generic[T]):
 
 @dataclass(frozen=True)
 class SortKey:
-    """One allowlisted sort order: a public name mapped to a column, never to user-built SQL."""
+    """One allowlisted sort order: a public name mapped to a column, never to user-built SQL.
+
+    `then` holds further columns compared before the id tiebreak, in the same direction (a
+    search ranks on score, then publication date): the page cut stays one row-value comparison.
+    """
 
     name: str
-    column: InstrumentedAttribute[Any]
+    column: Any  # a mapped column, or a labelled expression the page query selects
     descending: bool
     parse: Callable[[Any], Any] = lambda value: value
     dump: Callable[[Any], Any] = lambda value: value
+    then: tuple["SortKey", ...] = ()
+
+    @property
+    def keys(self) -> tuple["SortKey", ...]:
+        return (self, *self.then)
 
 
 def datetime_sort_key(name: str, column: InstrumentedAttribute[Any], descending: bool) -> SortKey:
@@ -103,12 +112,14 @@ class CursorCodec:
         digest = hmac.new(self._secret, payload, hashlib.sha256).digest()[:12]
         return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
-    def encode(self, sort: SortKey, value: Any, row_id: str) -> str:
-        payload = json.dumps([sort.name, sort.dump(value), row_id], separators=(",", ":"))
+    def encode(self, sort: SortKey, values: tuple[Any, ...], row_id: str) -> str:
+        dumped = [key.dump(value) for key, value in zip(sort.keys, values, strict=True)]
+        position = dumped[0] if len(dumped) == 1 else dumped
+        payload = json.dumps([sort.name, position, row_id], separators=(",", ":"))
         body = base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
         return f"{body}.{self._mac(body.encode())}"
 
-    def decode(self, cursor: str, sort: SortKey) -> tuple[Any, str]:
+    def decode(self, cursor: str, sort: SortKey) -> tuple[tuple[Any, ...], str]:
         body, _, mac = cursor.partition(".")
         if (
             not cursor.isascii()
@@ -118,43 +129,42 @@ class CursorCodec:
             raise InvalidCursor("The cursor is not one this API issued, or it was altered.")
         try:
             raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
-            name, value, row_id = json.loads(raw)
-            parsed = sort.parse(value)
+            name, position, row_id = json.loads(raw)
         except (ValueError, TypeError) as exc:
             raise InvalidCursor("The cursor could not be read.") from exc
         if name != sort.name or not isinstance(row_id, str):
             raise InvalidCursor(
                 "The cursor belongs to another sort order; start again from the first page."
             )
-        return parsed, row_id
-
-
-def keyset_order(sort: SortKey, id_column: InstrumentedAttribute[str]) -> list[Any]:
-    if sort.descending:
-        return [sort.column.desc(), id_column.desc()]
-    return [sort.column.asc(), id_column.asc()]
-
-
-def keyset_after(
-    sort: SortKey, id_column: InstrumentedAttribute[str], value: Any, row_id: Any
-) -> ColumnElement[bool]:
-    """Rows strictly after (value, row_id) in the sort order.
-
-    A row-value comparison rather than `a < x OR (a = x AND id < y)`: both databases turn it
-    into an index range, so a deep page costs what the first one does.
-    """
-    key, position = tuple_(sort.column, id_column), tuple_(value, row_id)
-    return key < position if sort.descending else key > position
+        dumped = [position] if len(sort.keys) == 1 else position
+        try:
+            if not isinstance(dumped, list) or len(dumped) != len(sort.keys):
+                raise ValueError("position does not fit the sort order")
+            values = tuple(key.parse(value) for key, value in zip(sort.keys, dumped, strict=True))
+        except (ValueError, TypeError) as exc:
+            raise InvalidCursor("The cursor could not be read.") from exc
+        return values, row_id
 
 
 def keyset_template(query: Select[Any], sort: SortKey, id_column: Any, after: bool) -> Select[Any]:
     """A page of `query` in `sort` order, with the position and size as bound parameters
-    (`after_value`, `after_id`, `limit`), so the statement can be built once and reused."""
+    (`after_0`…, `after_id`, `limit`), so the statement can be built once and reused.
+
+    The cut is a row-value comparison rather than `a < x OR (a = x AND id < y)`: both databases
+    turn it into an index range, so a deep page costs what the first one does.
+    """
+    columns = [key.column for key in sort.keys]
     if after:
-        position = tuple_(bindparam("after_value", type_=sort.column.type), bindparam("after_id"))
-        key = tuple_(sort.column, id_column)
-        query = query.where(key < position if sort.descending else key > position)
-    return query.order_by(*keyset_order(sort, id_column)).limit(bindparam("limit"))
+        position = tuple_(
+            *(bindparam(f"after_{i}", type_=c.type) for i, c in enumerate(columns)),
+            bindparam("after_id", type_=id_column.type),
+        )
+        row = tuple_(*columns, id_column)
+        query = query.where(row < position if sort.descending else row > position)
+    order = [*columns, id_column]
+    return query.order_by(*(c.desc() if sort.descending else c.asc() for c in order)).limit(
+        bindparam("limit")
+    )
 
 
 def keyset_params(page: "PageRequest", sort: SortKey) -> dict[str, Any]:
@@ -162,19 +172,39 @@ def keyset_params(page: "PageRequest", sort: SortKey) -> dict[str, Any]:
     params: dict[str, Any] = {"limit": page.limit + 1}
     after = page.start_after(sort)
     if after is not None:
-        params["after_value"], params["after_id"] = after
+        values, params["after_id"] = after
+        params.update({f"after_{i}": value for i, value in enumerate(values)})
     return params
 
 
 def cut_page(
-    rows: Sequence[Any], page: "PageRequest", sort: SortKey
+    rows: Sequence[Any], page: "PageRequest", sort: SortKey, id_key: str = "id"
 ) -> tuple[list[Any], str | None]:
-    """Drop the probe row of a `limit + 1` fetch and make the next cursor from the last row."""
+    """Drop the probe row of a `limit + 1` fetch and make the next cursor from the last row
+    (a result row or an entity: the sort columns are read by their keys)."""
     kept, has_more = trim_page(rows, page.limit)
     if not has_more:
         return kept, None
     last = kept[-1]
-    return kept, page.codec.encode(sort, getattr(last, sort.column.key), last.id)
+    values = tuple(getattr(last, key.column.key) for key in sort.keys)
+    return kept, page.codec.encode(sort, values, getattr(last, id_key))
+
+
+def read_page(
+    session: Session,
+    template: Select[Any],
+    params: Mapping[str, Any],
+    *,
+    page: "PageRequest",
+    sort: SortKey,
+    entities: bool = False,
+    id_key: str = "id",
+) -> tuple[list[Any], str | None]:
+    """The one keyset page runner: execute a `keyset_template` statement for this page and cut
+    it. Rows are result rows, or the selected entities with `entities=True`."""
+    result = session.execute(template, {**params, **keyset_params(page, sort)})
+    rows = result.scalars().all() if entities else result.all()
+    return cut_page(rows, page, sort, id_key)
 
 
 def next_page_url(request: Request, cursor: str, base_url: str | None) -> str:
@@ -199,7 +229,7 @@ class PageRequest:
     include_total: bool
     codec: CursorCodec
 
-    def start_after(self, sort: SortKey) -> tuple[Any, str] | None:
+    def start_after(self, sort: SortKey) -> tuple[tuple[Any, ...], str] | None:
         return None if self.cursor is None else self.codec.decode(self.cursor, sort)
 
 
@@ -229,19 +259,13 @@ def fetch_page(
     sort: SortKey,
     id_column: InstrumentedAttribute[str],
     page: PageRequest,
-    value_of: Callable[[R], Any],
-    id_of: Callable[[R], str],
 ) -> tuple[list[R], str | None]:
-    """Run a keyset-paged query; returns the rows and the next page's cursor (or None)."""
-    after = page.start_after(sort)
-    if after is not None:
-        statement = statement.where(keyset_after(sort, id_column, *after))
-    statement = statement.order_by(*keyset_order(sort, id_column)).limit(page.limit + 1)
-    rows, has_more = trim_page(session.scalars(statement).all(), page.limit)
-    if not has_more:
-        return rows, None
-    last = rows[-1]
-    return rows, page.codec.encode(sort, value_of(last), id_of(last))
+    """A keyset page of the entities `statement` selects (lists that are not hot paths: the
+    statement is built per request). Returns the rows and the next page's cursor (or None)."""
+    template = keyset_template(statement, sort, id_column, after=page.cursor is not None)
+    return read_page(
+        session, template, {}, page=page, sort=sort, entities=True, id_key=id_column.key
+    )
 
 
 def count_matching(session: Session, statement: Select[Any]) -> int:

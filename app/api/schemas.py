@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.api.language import Language
+from app.api.problems import NotFound
 
 V = TypeVar("V")
 
@@ -31,14 +32,36 @@ class Localized(Schema):
     )
 
 
+class _Required:
+    """Marker: a localized value that must exist (its absence is a 404, not an empty label)."""
+
+
+REQUIRED = _Required()
+
+
 def localize(
-    available: Mapping[str, V], language: Language, fields: Sequence[str]
-) -> tuple[V, dict[str, Any]] | None:
-    """The best entry of a `{lang: value}` map plus the `Localized` fields describing it;
-    `None` when the map is empty."""
+    available: Mapping[str, V],
+    language: Language,
+    fields: Sequence[str],
+    *,
+    empty: V | _Required = REQUIRED,
+) -> tuple[V, dict[str, Any]]:
+    """The one localizer: the best entry of a `{lang: value}` map for this reader, plus the
+    `Localized` fields (`lang`, `available_langs`, `fallback` naming `fields`) describing it.
+
+    An empty map gives `empty`, reported in the default language (a label nobody wrote yet);
+    without `empty` it is a 404, since content with no text in any language is never public.
+    """
     picked = language.pick(available)
     if picked is None:
-        return None
+        if isinstance(empty, _Required):
+            raise NotFound("This item has no text in any language.")
+        fallback = (
+            LanguageFallback(requested_lang=language.requested, fields=list(fields))
+            if language.default != language.requested
+            else None
+        )
+        return empty, {"lang": language.default, "available_langs": [], "fallback": fallback}
     lang, value = picked
     fallback = (
         LanguageFallback(requested_lang=language.requested, fields=list(fields))
@@ -52,16 +75,16 @@ def localize(
     }
 
 
-def localize_names(
-    names: dict[str, str], language: Language, field: str = "name"
-) -> tuple[str, dict[str, Any]]:
-    """The best label from a `{lang: text}` map plus the `Localized` fields describing it."""
-    found = localize(names, language, [field])
-    if found is not None:
-        return found
-    fallback = (
-        LanguageFallback(requested_lang=language.requested, fields=[field])
-        if language.default != language.requested
-        else None
-    )
-    return "", {"lang": language.default, "available_langs": [], "fallback": fallback}
+def also_fell_back(meta: dict[str, Any], *others: dict[str, Any]) -> dict[str, Any]:
+    """One item's `Localized` block after more of its fields were localized on their own:
+    the first block's language, with every field that fell back anywhere listed once."""
+    fallen = [
+        name
+        for block in (meta, *others)
+        if block["fallback"] is not None
+        for name in block["fallback"].fields
+    ]
+    if not fallen:
+        return {**meta, "fallback": None}
+    first = next(block["fallback"] for block in (meta, *others) if block["fallback"] is not None)
+    return {**meta, "fallback": first.model_copy(update={"fields": list(dict.fromkeys(fallen))})}

@@ -115,8 +115,6 @@ def page_of_keys(session: Session, page: PageRequest) -> tuple[list[ApiKey], str
         sort=KEY_ORDER,
         id_column=ApiKey.id,
         page=page,
-        value_of=lambda key: key.created_at,
-        id_of=lambda key: key.id,
     )
 
 

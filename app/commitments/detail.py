@@ -11,6 +11,7 @@ from app.actors import service as actors_service
 from app.actors.models import Actor
 from app.api.language import Language
 from app.api.problems import NotFound, Withdrawn
+from app.api.schemas import localize
 from app.commitments import queries, working_copy
 from app.commitments.models import (
     ID_PREFIX,
@@ -29,7 +30,6 @@ from app.commitments.schemas import (
 )
 from app.commitments.service import (
     SUMMARY_FIELDS,
-    pick_text,
     public_sources,
     related,
     summary_fields,
@@ -64,7 +64,7 @@ def get_commitment(
     }
     if preview:  # editors preview what a publisher would publish: the pending working copy
         texts = working_copy.previewed_texts(session, row.id, texts)
-    text, meta = pick_text(texts, language, [*SUMMARY_FIELDS, "text"])
+    text, meta = localize(texts, language, [*SUMMARY_FIELDS, "text"])
     actors, fell_back, tags = related(session, [row.id], language)
     fields = summary_fields(
         row,

@@ -17,14 +17,13 @@ from app.api.pagination import (
     Page,
     PageRequest,
     SortKey,
-    cut_page,
     date_sort_key,
     datetime_sort_key,
-    keyset_params,
+    read_page,
     string_sort_key,
 )
 from app.api.problems import FieldError, InvalidParameters, NotFound
-from app.api.schemas import LanguageFallback, localize
+from app.api.schemas import LanguageFallback, also_fell_back, localize
 from app.commitments import queries
 from app.commitments.drafting import refuse_citing_commitments as refuse_citing_commitments
 from app.commitments.drafting import refuse_orphaned_citations as refuse_orphaned_citations
@@ -135,15 +134,6 @@ def shape_and_params(
     return shape, params
 
 
-def pick_text(
-    texts: dict[str, Any], language: Language, fields: list[str]
-) -> tuple[Any, dict[str, Any]]:
-    found = localize(texts, language, fields)
-    if found is None:
-        raise NotFound("This commitment has no translation.")
-    return found
-
-
 def related(
     session: Session, ids: list[str], language: Language
 ) -> tuple[dict[str, list[CommitmentActor]], set[str], dict[str, dict[str, list[str]]]]:
@@ -185,11 +175,8 @@ def summary_fields(
     while that statement is public: otherwise `statement_id`, `anchor` and `quote` are null
     (the quote is the statement's own text), and a document `url` stays."""
     if actor_fallback:
-        fallback = meta["fallback"] or LanguageFallback(requested_lang=meta["lang"], fields=[])
-        meta = {
-            **meta,
-            "fallback": fallback.model_copy(update={"fields": [*fallback.fields, "actors"]}),
-        }
+        actors_fell_back = LanguageFallback(requested_lang=meta["lang"], fields=["actors"])
+        meta = also_fell_back(meta, {"fallback": actors_fell_back})
     return {
         "id": row.id,
         "code": row.code,
@@ -246,14 +233,8 @@ def list_commitments(
     under the same filters."""
     shape, params = shape_and_params(session, filters, sort, now, preview)
     sort_key = SORTS[sort]
-    after = page.cursor is not None
-    rows, next_cursor = cut_page(
-        session.execute(
-            queries.page(shape, sort_key, after), {**params, **keyset_params(page, sort_key)}
-        ).all(),
-        page,
-        sort_key,
-    )
+    template = queries.page(shape, sort_key, after=page.cursor is not None)
+    rows, next_cursor = read_page(session, template, params, page=page, sort=sort_key)
     ids = [row.id for row in rows]
     texts: dict[str, dict[str, Any]] = defaultdict(dict)
     if ids:
@@ -263,7 +244,7 @@ def list_commitments(
     sources = public_sources(session, list(rows), now)
     items = []
     for row in rows:
-        text, meta = pick_text(texts[row.id], language, SUMMARY_FIELDS)
+        text, meta = localize(texts[row.id], language, SUMMARY_FIELDS)
         fields = summary_fields(
             row,
             text,
@@ -325,7 +306,7 @@ def refs_for_statement(
             texts[text.commitment_id][text.lang] = text
     refs = []
     for row in rows:
-        text, meta = pick_text(texts[row.id], language, REF_FIELDS)
+        text, meta = localize(texts[row.id], language, REF_FIELDS)
         refs.append(
             CommitmentRef.model_validate(
                 {

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from app.api.language import Language
 from app.api.pagination import Page, PageRequest, count_matching, fetch_page, string_sort_key
 from app.api.problems import FieldError, InvalidParameters, NotFound
-from app.api.schemas import LanguageFallback, localize_names
+from app.api.schemas import also_fell_back, localize
 from app.navigation.models import ItemKind, Menu, NavigationItem
 from app.navigation.schemas import Breadcrumbs, Crumb, MenuRead, MenuTree, NavigationNode, Target
 from app.publication import PublicationStatus
@@ -100,14 +100,11 @@ def _href(item: NavigationItem, loaded: _Loaded, language: Language, links: Link
 
 
 def _localized(item: NavigationItem, language: Language) -> dict[str, Any]:
-    label, meta = localize_names(item.labels, language, "label")
+    label, meta = localize(item.labels, language, ["label"], empty="")
     blurb = None
     if item.blurbs:
-        blurb, blurb_meta = localize_names(item.blurbs, language, "blurb")
-        if blurb_meta["fallback"] is not None:
-            previous = meta["fallback"]
-            fields = [*(previous.fields if isinstance(previous, LanguageFallback) else []), "blurb"]
-            meta["fallback"] = LanguageFallback(requested_lang=language.requested, fields=fields)
+        blurb, blurb_meta = localize(item.blurbs, language, ["blurb"], empty="")
+        meta = also_fell_back(meta, blurb_meta)
     return {"label": label, "blurb": blurb, **meta}
 
 
@@ -171,7 +168,7 @@ def get_tree(
     """The menu's tree, or with `root` the subtree of that item (404 unless the item is in the
     tree a reader sees: visible, and neither it nor an ancestor links to unpublished content)."""
     loaded = _load(session, menu_key, now, preview)
-    name, meta = localize_names(loaded.menu.names, language)
+    name, meta = localize(loaded.menu.names, language, ["name"], empty="")
     start = _visible_item(loaded, root, language, links) if root is not None else None
     tree = MenuTree.model_validate(
         {
@@ -267,12 +264,10 @@ def list_menus(
         sort=MENU_ORDER,
         id_column=Menu.key,
         page=page,
-        value_of=lambda m: m.key,
-        id_of=lambda m: m.key,
     )
     items = []
     for menu in rows:
-        name, meta = localize_names(menu.names, language)
+        name, meta = localize(menu.names, language, ["name"], empty="")
         items.append(MenuRead.model_validate({"key": menu.key, "name": name, **meta}))
     total = count_matching(session, statement) if page.include_total else None
     return (

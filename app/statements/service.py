@@ -14,9 +14,8 @@ from app.api.language import Language
 from app.api.pagination import (
     PageRequest,
     SortKey,
-    cut_page,
     datetime_sort_key,
-    keyset_params,
+    read_page,
 )
 from app.api.problems import NotFound, Withdrawn
 from app.api.schemas import localize
@@ -114,15 +113,6 @@ def _tags_by_statement(session: Session, ids: list[str]) -> dict[str, dict[str, 
     return tags
 
 
-def _localized(
-    translations: dict[str, Any], language: Language, fields: list[str]
-) -> tuple[Any, dict[str, Any]]:
-    found = localize(translations, language, fields)
-    if found is None:  # a statement without any translation is never published
-        raise NotFound("This statement has no translation.")
-    return found
-
-
 def _summary_fields(row: Any, text: Any, tags: dict[str, list[str]]) -> dict[str, Any]:
     return {
         "id": row.id,
@@ -151,14 +141,8 @@ def list_statements(
     """A page of the list, with the `facets` asked for counted under the same filters."""
     shape, params = _shape_and_params(session, filters, sort, now, preview)
     sort_key = queries.sort_for(shape, SORTS[sort])
-    after = page.cursor is not None
-    rows, next_cursor = cut_page(
-        session.execute(
-            queries.page(shape, sort_key, after), {**params, **keyset_params(page, sort_key)}
-        ).all(),
-        page,
-        sort_key,
-    )
+    template = queries.page(shape, sort_key, after=page.cursor is not None)
+    rows, next_cursor = read_page(session, template, params, page=page, sort=sort_key)
     ids = [row.id for row in rows]
     texts: dict[str, dict[str, Any]] = defaultdict(dict)
     if ids:
@@ -169,7 +153,7 @@ def list_statements(
     tags = _tags_by_statement(session, ids)
     items = []
     for row in rows:
-        text, meta = _localized(texts[row.id], language, SUMMARY_FIELDS)
+        text, meta = localize(texts[row.id], language, SUMMARY_FIELDS)
         items.append(
             StatementSummary.model_validate({**_summary_fields(row, text, tags[row.id]), **meta})
         )
@@ -253,7 +237,7 @@ def _detail(
     row: Any, translations: dict[str, Any], tags: dict[str, list[str]], language: Language
 ) -> StatementDetail:
     """The public item (GET /v1/statements/{id}), for the item route and the export alike."""
-    text, meta = _localized(translations, language, DETAIL_FIELDS)
+    text, meta = localize(translations, language, DETAIL_FIELDS)
     return StatementDetail.model_validate(
         {
             **_summary_fields(row, text, tags),

@@ -16,7 +16,7 @@ from app.api.pagination import (
     string_sort_key,
 )
 from app.api.problems import NotFound
-from app.api.schemas import localize_names
+from app.api.schemas import also_fell_back, localize
 from app.taxonomy.models import Framework, FrameworkTerm, Place, Topic
 from app.taxonomy.schemas import (
     FrameworkRead,
@@ -36,7 +36,7 @@ TERM_ORDER = int_sort_key("position", FrameworkTerm.position, descending=False)
 
 
 def _place_read(place: Place, language: Language) -> dict[str, Any]:
-    name, meta = localize_names(place.names, language)
+    name, meta = localize(place.names, language, ["name"], empty="")
     return {
         "code": place.code,
         "kind": place.kind,
@@ -69,8 +69,6 @@ def list_places(
         sort=PLACE_ORDER,
         id_column=Place.code,
         page=page,
-        value_of=lambda p: p.code,
-        id_of=lambda p: p.code,
     )
     total = count_matching(session, statement) if page.include_total else None
     items = [PlaceRead.model_validate(_place_read(p, language)) for p in rows]
@@ -102,27 +100,18 @@ def get_place(session: Session, *, code: str, language: Language) -> tuple[Place
 
 
 def _topic_read(topic: Topic, language: Language) -> TopicRead:
-    name, meta = localize_names(topic.names, language)
-    description, description_meta = localize_names(topic.descriptions, language, "description")
+    name, meta = localize(topic.names, language, ["name"], empty="")
+    description, description_meta = localize(
+        topic.descriptions, language, ["description"], empty=""
+    )
     return TopicRead.model_validate(
         {
             "slug": topic.slug,
             "name": name,
             "description": description,
-            **_merge_meta(meta, description_meta),
+            **also_fell_back(meta, description_meta),
         }
     )
-
-
-def _merge_meta(*metas: dict[str, Any]) -> dict[str, Any]:
-    """Combine the per-field language metadata of one item into one `Localized` block."""
-    first = metas[0]
-    fallen = [field for meta in metas if meta["fallback"] for field in meta["fallback"].fields]
-    fallback = None
-    if fallen:
-        fallback = metas[0]["fallback"] or next(m["fallback"] for m in metas if m["fallback"])
-        fallback = fallback.model_copy(update={"fields": fallen})
-    return {**first, "fallback": fallback}
 
 
 def list_topics(
@@ -135,8 +124,6 @@ def list_topics(
         sort=TOPIC_ORDER,
         id_column=Topic.slug,
         page=page,
-        value_of=lambda t: t.slug,
-        id_of=lambda t: t.slug,
     )
     total = count_matching(session, statement) if page.include_total else None
     return (
@@ -155,8 +142,10 @@ def get_topic(session: Session, *, slug: str, language: Language) -> tuple[Topic
 
 
 def _framework_read(framework: Framework, language: Language) -> FrameworkRead:
-    name, meta = localize_names(framework.names, language)
-    description, description_meta = localize_names(framework.descriptions, language, "description")
+    name, meta = localize(framework.names, language, ["name"], empty="")
+    description, description_meta = localize(
+        framework.descriptions, language, ["description"], empty=""
+    )
     return FrameworkRead.model_validate(
         {
             "code": framework.code,
@@ -164,7 +153,7 @@ def _framework_read(framework: Framework, language: Language) -> FrameworkRead:
             "description": description,
             "url": framework.url,
             "adopted_on": framework.adopted_on,
-            **_merge_meta(meta, description_meta),
+            **also_fell_back(meta, description_meta),
         }
     )
 
@@ -179,8 +168,6 @@ def list_frameworks(
         sort=FRAMEWORK_ORDER,
         id_column=Framework.code,
         page=page,
-        value_of=lambda f: f.code,
-        id_of=lambda f: f.code,
     )
     total = count_matching(session, statement) if page.include_total else None
     return (
@@ -203,7 +190,7 @@ def get_framework(
 
 
 def _term_read(term: FrameworkTerm, language: Language) -> dict[str, Any]:
-    name, meta = localize_names(term.names, language)
+    name, meta = localize(term.names, language, ["name"], empty="")
     return {
         "code": term.code,
         "framework": term.framework_code,
@@ -237,8 +224,6 @@ def list_terms(
         sort=TERM_ORDER,
         id_column=FrameworkTerm.code,
         page=page,
-        value_of=lambda t: t.position,
-        id_of=lambda t: t.code,
     )
     total = count_matching(session, statement) if page.include_total else None
     return (

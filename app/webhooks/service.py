@@ -102,8 +102,6 @@ def page_of_subscriptions(
         sort=SUBSCRIPTION_ORDER,
         id_column=WebhookSubscription.id,
         page=page,
-        value_of=lambda row: row.created_at,
-        id_of=lambda row: row.id,
     )
 
 
@@ -212,8 +210,6 @@ def page_of_messages(
         sort=MESSAGE_ORDER,
         id_column=WebhookMessage.id,
         page=page,
-        value_of=lambda row: row.created_at,
-        id_of=lambda row: row.id,
     )
 
 
@@ -237,8 +233,6 @@ def page_of_attempts(
         sort=ATTEMPT_ORDER,
         id_column=WebhookAttempt.id,
         page=page,
-        value_of=lambda row: row.attempted_at,
-        id_of=lambda row: row.id,
     )
 
 
