@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.actors.models import Actor, ActorType
 from app.actors.schemas import ActorRead, ActorRef
+from app.api.facets import label_of
 from app.api.language import Language
 from app.api.pagination import Page, PageRequest, count_matching, fetch_page, string_sort_key
 from app.api.problems import FieldError, InvalidParameters, NotFound
@@ -113,7 +114,7 @@ def labels(session: Session, ids: Sequence[str], language: Language) -> dict[str
         for actor_id, names in session.execute(
             select(Actor.id, Actor.names).where(Actor.id.in_(ids))
         ):
-            picked = language.pick(names)
-            if picked is not None:
-                found[actor_id] = (picked[1], picked[0] != language.requested)
+            label = label_of(names, language)
+            if label is not None:
+                found[actor_id] = label
     return found

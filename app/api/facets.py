@@ -14,7 +14,7 @@ facet; with the facet's own filter set, values outside it are listed too (`count
 reader can widen the selection.
 """
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from functools import cached_property, lru_cache
 from typing import Annotated, Any, Generic
@@ -30,6 +30,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from app.api.language import Language
 from app.api.pagination import Page, T
 from app.api.problems import FieldError, InvalidParameters
+from app.api.schemas import localize
 
 MAX_VALUES = 100
 AnySelect = Select[*tuple[Any, ...]]
@@ -37,6 +38,15 @@ AnySelect = Select[*tuple[Any, ...]]
 # is in another language than the reader's first choice.
 Labels = dict[str, tuple[str, bool]]
 LabelResolver = Callable[[Session, list[str], Language], Labels]
+
+
+def label_of(names: Mapping[str, str], language: Language) -> tuple[str, bool] | None:
+    """A `{lang: name}` map as a facet label for this reader (the one localizer picks it), and
+    whether it fell back to another language; None when nothing is named."""
+    if not names:
+        return None
+    label, meta = localize(names, language, ["label"])
+    return label, meta["fallback"] is not None
 
 
 class FacetValue(BaseModel):

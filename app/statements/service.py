@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from app.api.facets import FacetedPage, facet_values
+from app.api.facets import FacetedPage, facet_values, label_of
 from app.api.language import Language
 from app.api.pagination import (
     PageRequest,
@@ -324,12 +324,8 @@ def titles(session: Session, ids: Sequence[str], language: Language) -> dict[str
         )
         for statement_id, lang, title in rows:
             texts[statement_id][lang] = title
-    found = {}
-    for statement_id, by_lang in texts.items():
-        picked = language.pick(by_lang)
-        if picked is not None:
-            found[statement_id] = (picked[1], picked[0] != language.requested)
-    return found
+    labels = {statement_id: label_of(by_lang, language) for statement_id, by_lang in texts.items()}
+    return {statement_id: label for statement_id, label in labels.items() if label is not None}
 
 
 def public_ids(session: Session, ids: list[str], now: datetime) -> set[str]:

@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy import BindParameter, Select, select
 from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
+from app.api.facets import label_of
 from app.api.language import Language
 from app.api.problems import FieldError, InvalidParameters
 from app.taxonomy.models import FrameworkTerm, Place, Topic
@@ -156,9 +157,9 @@ def _labels(
         for code, localized in session.execute(
             select(column, model.names).where(column.in_(codes))
         ):
-            picked = language.pick(localized)
-            if picked is not None:
-                found[code] = (picked[1], picked[0] != language.requested)
+            label = label_of(localized, language)
+            if label is not None:
+                found[code] = label
     return found
 
 
