@@ -52,6 +52,22 @@ def localize(
     }
 
 
+class Label(Schema):
+    """The name of a code an item carries (a place, topic, term), in the language served."""
+
+    label: str = Field(description="The name, in the served language where it exists.")
+    fallback: bool = Field(description="True when `label` is in another language than asked.")
+
+
+def label_of(names: Mapping[str, str], language: Language, code: str) -> Label:
+    """A code's label through the one localizer; a code with no name at all shows itself."""
+    found = localize(names, language, ["label"])
+    if found is None:
+        return Label(label=code, fallback=True)
+    name, meta = found
+    return Label(label=name, fallback=meta["fallback"] is not None)
+
+
 def localize_names(
     names: dict[str, str], language: Language, field: str = "name"
 ) -> tuple[str, dict[str, Any]]:

@@ -29,8 +29,8 @@ from app.commitments.schemas import (
 )
 from app.commitments.service import (
     SUMMARY_FIELDS,
+    page_refs,
     pick_text,
-    public_sources,
     related,
     summary_fields,
 )
@@ -74,7 +74,8 @@ def get_commitment(
         row.id in fell_back,
         tags[row.id],
         now.date(),
-        public_sources=public_sources(session, [row], now),
+        refs=page_refs(session, [row], tags, now),
+        language=language,
     )
     detail = CommitmentDetail.model_validate(
         {

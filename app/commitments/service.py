@@ -44,7 +44,9 @@ from app.commitments.schemas import (
     Source,
 )
 from app.statements import service as statements_service
+from app.statements.schemas import TranslationRef
 from app.taxonomy import service as taxonomy_service
+from app.taxonomy.service import TagNames
 
 SORTS: dict[str, SortKey] = {
     "-made_on": date_sort_key("-made_on", Commitment.made_on, descending=True),
@@ -162,6 +164,29 @@ def related(
     return actors, fell_back, tags
 
 
+@dataclass(frozen=True)
+class PageRefs:
+    """What a page of commitments refers to, named once for the whole page: the titles and
+    slugs of their public source statements, and the names of their places and terms."""
+
+    sources: dict[str, dict[str, TranslationRef]]
+    names: TagNames
+
+
+def page_refs(
+    session: Session, rows: list[Any], tags: dict[str, dict[str, list[str]]], now: datetime
+) -> PageRefs:
+    """One query for the public source statements (a hidden one is absent), at most two for
+    the names of places and terms: the same count for 5 items as for 100."""
+    cited = sorted({row.source_statement_id for row in rows if row.source_statement_id})
+    places = [code for entry in tags.values() for code in entry["places"]]
+    terms = [code for entry in tags.values() for code in entry["terms"]]
+    return PageRefs(
+        sources=statements_service.public_titles(session, cited, now),
+        names=taxonomy_service.tag_names(session, places=places, terms=terms),
+    )
+
+
 def summary_fields(
     row: Any,
     text: Any,
@@ -171,11 +196,12 @@ def summary_fields(
     tags: dict[str, list[str]],
     today: date,
     *,
-    public_sources: set[str],
+    refs: PageRefs,
+    language: Language,
 ) -> dict[str, Any]:
     """The fields every public shape of a commitment shares. Its source statement shows only
-    while that statement is public: otherwise `statement_id`, `anchor` and `quote` are null
-    (the quote is the statement's own text), and a document `url` stays."""
+    while that statement is public: otherwise `statement_id`, `anchor`, `quote`, `title` and
+    `slug` are null (the quote is the statement's own text), and a document `url` stays."""
     if actor_fallback:
         fallback = meta["fallback"] or LanguageFallback(requested_lang=meta["lang"], fields=[])
         meta = {
@@ -198,29 +224,42 @@ def summary_fields(
         "actors": actors,
         "places": tags["places"],
         "terms": tags["terms"],
-        "source": _source(row, text, public_sources),
+        "labels": taxonomy_service.tag_labels(
+            refs.names, {"places": tags["places"], "terms": tags["terms"]}, language
+        ),
+        "source": _source(row, text, refs.sources, language),
         "last_reported_on": row.last_reported_on,
         "updated_at": row.updated_at,
         **meta,
     }
 
 
-def _source(row: Any, text: Any, public_sources: set[str]) -> Source:
-    hidden = row.source_statement_id is not None and row.source_statement_id not in public_sources
-    if hidden:
-        return Source(statement_id=None, anchor=None, url=row.source_url, quote=None)
+def _source(
+    row: Any, text: Any, sources: dict[str, dict[str, TranslationRef]], language: Language
+) -> Source:
+    cited = row.source_statement_id
+    if cited is None or cited not in sources:  # no statement, or one the public cannot see
+        url = row.source_url
+        return Source(
+            statement_id=None,
+            anchor=None,
+            url=url,
+            quote=None,
+            title=None,
+            slug=None,
+            fallback=None,
+        )
+    found = localize(sources[cited], language, ["title", "slug"])
+    ref, meta = found if found is not None else (None, {"fallback": None})
     return Source(
-        statement_id=row.source_statement_id,
+        statement_id=cited,
         anchor=row.source_anchor,
         url=row.source_url,
         quote=text.quote,
+        title=ref.title if ref else None,
+        slug=ref.slug if ref else None,
+        fallback=meta["fallback"] is not None if ref else None,
     )
-
-
-def public_sources(session: Session, rows: list[Any], now: datetime) -> set[str]:
-    """Which of the rows' source statements the public may see now: one query."""
-    cited = sorted({row.source_statement_id for row in rows if row.source_statement_id})
-    return statements_service.public_ids(session, cited, now)
 
 
 def list_commitments(
@@ -249,7 +288,7 @@ def list_commitments(
         for text in session.execute(queries.TEXTS, {"ids": ids}):
             texts[text.commitment_id][text.lang] = text
     actors, fell_back, tags = related(session, ids, language)
-    sources = public_sources(session, list(rows), now)
+    refs = page_refs(session, list(rows), tags, now)
     items = []
     for row in rows:
         text, meta = pick_text(texts[row.id], language, SUMMARY_FIELDS)
@@ -261,7 +300,8 @@ def list_commitments(
             row.id in fell_back,
             tags[row.id],
             now.date(),
-            public_sources=sources,
+            refs=refs,
+            language=language,
         )
         items.append(CommitmentSummary.model_validate(fields))
     total = None

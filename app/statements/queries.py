@@ -219,6 +219,18 @@ SLUGS = {
     for preview in (False, True)
 }
 
+PUBLIC_TITLES = (
+    select(
+        Statement.id,
+        StatementTranslation.lang,
+        StatementTranslation.slug,
+        StatementTranslation.title,
+    )
+    .join(StatementTranslation, StatementTranslation.statement_id == Statement.id)
+    .where(Statement.id.in_(_expanding("ids")), is_public(bindparam("now")))
+    .order_by(Statement.id, StatementTranslation.lang)
+)
+
 # A 410 only for what the public has seen: never-public content stays a 404.
 WITHDRAWN_BY_ID = select(Statement.withdrawn_at, Statement.withdrawal_note).where(
     Statement.id == bindparam("id"), withdrawn_after_public(Statement)

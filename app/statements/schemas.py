@@ -20,6 +20,7 @@ from app.api.text import (
 )
 from app.commitments.schemas import CommitmentRef
 from app.statements.models import StatementType
+from app.taxonomy.schemas import TagLabels
 
 StatementSort = Literal["-published_at", "published_at", "-updated_at", "updated_at"]
 
@@ -32,10 +33,25 @@ _SUMMARY_EXAMPLE: dict[str, JsonValue] = {
     "et-la-protection",
     "title": "Communiqué de l'OIM sur la Déclaration de Los Angeles",
     "summary": "L'OIM salue l'adoption de la Déclaration de Los Angeles.",
-    "dateline": {"place": "USA", "text": "Los Angeles"},
+    "dateline": {"place": "USA", "text": "Los Angeles", "label": "États-Unis d'Amérique"},
     "places": ["019"],
-    "topics": ["migration-governance", "counter-trafficking"],
-    "terms": ["gcm:2", "sdg:10.7", "lad:pillar-1"],
+    "topics": ["counter-trafficking", "migration-governance"],
+    "terms": ["gcm:2", "lad:pillar-1", "sdg:10.7"],
+    "labels": {
+        "places": {
+            "019": {"label": "Amériques", "fallback": False},
+            "USA": {"label": "États-Unis d'Amérique", "fallback": False},
+        },
+        "topics": {
+            "counter-trafficking": {"label": "Lutte contre la traite", "fallback": False},
+            "migration-governance": {"label": "Gouvernance des migrations", "fallback": False},
+        },
+        "terms": {
+            "gcm:2": {"label": "Minimiser les facteurs négatifs", "fallback": False},
+            "lad:pillar-1": {"label": "Stability and assistance", "fallback": True},
+            "sdg:10.7": {"label": "Politiques migratoires bien gérées", "fallback": False},
+        },
+    },
     "lang": "fr",
     "available_langs": ["en", "es", "fr"],
     "fallback": None,
@@ -45,6 +61,10 @@ _SUMMARY_EXAMPLE: dict[str, JsonValue] = {
 class Dateline(Schema):
     place: str | None = Field(description="Country of the dateline city (ISO 3166-1 alpha-3).")
     text: str | None = Field(description="The dateline as printed, in the served language.")
+    label: str | None = Field(
+        description="Name of `place` in the served language (its fallback flag is in "
+        "`labels.places`); null without a place."
+    )
 
 
 class Paragraph(Schema):
@@ -89,6 +109,10 @@ class StatementSummary(Localized):
     places: list[str] = Field(description="Places it concerns (alpha-3 or M49 codes).")
     topics: list[str] = Field(description="Topic slugs.")
     terms: list[str] = Field(description="Framework term codes, e.g. `gcm:21`.")
+    labels: TagLabels = Field(
+        description="Labels of the codes above (and of the dateline place) in the served "
+        "language, keyed by code."
+    )
 
 
 class StatementDetail(StatementSummary):

@@ -40,6 +40,7 @@ from app.statements.schemas import (
 )
 from app.taxonomy import service as taxonomy_service
 from app.taxonomy.models import Topic
+from app.taxonomy.service import TagNames
 
 # Cursor codecs per public sort name; the SQL for each order lives in queries.page().
 SORTS: dict[str, SortKey] = {
@@ -121,7 +122,23 @@ def _localized(
     return found
 
 
-def _summary_fields(row: Any, text: Any, tags: dict[str, list[str]]) -> dict[str, Any]:
+def _names_for(
+    session: Session, rows: list[Any], tags: dict[str, dict[str, list[str]]]
+) -> TagNames:
+    """The names of every code a page (or batch) of statements carries: at most three queries."""
+    every: dict[str, list[str]] = {"places": [], "topics": [], "terms": []}
+    for entry in tags.values():
+        for kind, codes in entry.items():
+            every[kind] += codes
+    every["places"] += [row.dateline_place_code for row in rows if row.dateline_place_code]
+    return taxonomy_service.tag_names(session, **every)
+
+
+def _summary_fields(
+    row: Any, text: Any, tags: dict[str, list[str]], names: TagNames, language: Language
+) -> dict[str, Any]:
+    labels = taxonomy_service.tag_labels(names, tags, language, row.dateline_place_code)
+    place = row.dateline_place_code
     return {
         "id": row.id,
         "type": row.type,
@@ -130,8 +147,11 @@ def _summary_fields(row: Any, text: Any, tags: dict[str, list[str]]) -> dict[str
         "slug": text.slug,
         "title": text.title,
         "summary": text.summary,
-        "dateline": Dateline(place=row.dateline_place_code, text=text.dateline),
+        "dateline": Dateline(
+            place=place, text=text.dateline, label=labels.places[place].label if place else None
+        ),
         **tags,
+        "labels": labels,
     }
 
 
@@ -163,12 +183,12 @@ def list_statements(
     if preview:  # editors preview what a publisher would publish: the pending working copies
         working_copy.previewed_page(session, texts)
     tags = _tags_by_statement(session, ids)
+    names = _names_for(session, rows, tags)
     items = []
     for row in rows:
         text, meta = _localized(texts[row.id], language, SUMMARY_FIELDS)
-        items.append(
-            StatementSummary.model_validate({**_summary_fields(row, text, tags[row.id]), **meta})
-        )
+        fields = _summary_fields(row, text, tags[row.id], names, language)
+        items.append(StatementSummary.model_validate({**fields, **meta}))
     total = session.scalar(queries.count(shape), params) if page.include_total else None
     result = Page[StatementSummary](items=items, next_cursor=next_cursor, total=total)
     return result, max((row.updated_at for row in rows), default=None)
@@ -234,18 +254,23 @@ def get_statement(
     }
     if preview:  # editors preview what a publisher would publish: the pending working copy
         translations = working_copy.previewed_texts(session, row.id, translations)
-    tags = _tags_by_statement(session, [row.id])[row.id]
-    return _detail(row, translations, tags, language), row.updated_at
+    tags = _tags_by_statement(session, [row.id])
+    names = _names_for(session, [row], tags)
+    return _detail(row, translations, tags[row.id], names, language), row.updated_at
 
 
 def _detail(
-    row: Any, translations: dict[str, Any], tags: dict[str, list[str]], language: Language
+    row: Any,
+    translations: dict[str, Any],
+    tags: dict[str, list[str]],
+    names: TagNames,
+    language: Language,
 ) -> StatementDetail:
     """The public item (GET /v1/statements/{id}), for the item route and the export alike."""
     text, meta = _localized(translations, language, DETAIL_FIELDS)
     return StatementDetail.model_validate(
         {
-            **_summary_fields(row, text, tags),
+            **_summary_fields(row, text, tags, names, language),
             "body": [Paragraph.model_validate(p) for p in text.body],
             "translations": {
                 t.lang: TranslationRef(slug=t.slug, title=t.title) for t in translations.values()
@@ -264,16 +289,18 @@ class Exported:
     row: Any
     translations: dict[str, Any]
     tags: dict[str, list[str]]
+    names: TagNames  # of the whole batch: labels cost no query per item or language
 
     def render(self, language: Language) -> StatementDetail:
-        return _detail(self.row, self.translations, self.tags, language)
+        return _detail(self.row, self.translations, self.tags, self.names, language)
 
 
 def export_batch(
     session: Session, *, after: str, limit: int, now: datetime, lang: str | None
 ) -> list[Exported]:
     """The next `limit` public statements by id after `after` (with `lang`, only those
-    translated into it), texts and tags included: three queries per batch, whatever its size."""
+    translated into it), texts, tags and their names included: at most six queries per batch,
+    whatever its size."""
     rows = session.execute(
         queries.EXPORT_PAGE[lang is not None],
         {"after": after, "limit": limit, "now": now, "available_lang": lang},
@@ -284,7 +311,8 @@ def export_batch(
         for text in session.scalars(queries.FULL_TEXTS_OF, {"ids": ids}):
             texts[text.statement_id][text.lang] = text
     tags = _tags_by_statement(session, ids)
-    return [Exported(row.id, row.version, row, texts[row.id], tags[row.id]) for row in rows]
+    names = _names_for(session, list(rows), tags)
+    return [Exported(row.id, row.version, row, texts[row.id], tags[row.id], names) for row in rows]
 
 
 def public_slugs(
@@ -309,6 +337,18 @@ def revisions(session: Session, *, id_or_slug: str, now: datetime) -> tuple[list
         .order_by(StatementRevision.version)
     ).all()
     return [RevisionRead.model_validate(r) for r in rows], row.updated_at
+
+
+def public_titles(
+    session: Session, ids: list[str], now: datetime
+) -> dict[str, dict[str, TranslationRef]]:
+    """`{statement id: {lang: slug and title}}` for those of `ids` the public may see now: one
+    query (none for an empty list). A hidden statement is simply absent."""
+    found: dict[str, dict[str, TranslationRef]] = defaultdict(dict)
+    if ids:
+        for row in session.execute(queries.PUBLIC_TITLES, {"ids": ids, "now": now}):
+            found[row.id][row.lang] = TranslationRef(slug=row.slug, title=row.title)
+    return dict(found)
 
 
 def public_ids(session: Session, ids: list[str], now: datetime) -> set[str]:

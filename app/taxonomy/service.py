@@ -8,7 +8,9 @@ from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from app.api.language import Language
 from app.api.problems import FieldError, InvalidParameters
+from app.api.schemas import Label, label_of
 from app.taxonomy.models import FrameworkTerm, Place, Topic
+from app.taxonomy.schemas import TagLabels
 
 
 def _codes(codes: Iterable[str] | BindParameter[Any]) -> Any:
@@ -138,6 +140,45 @@ def region_rollup(pairs: Select[Any]) -> Select[Any]:
     return _rollup(pairs, Place)
 
 
+TagNames = dict[str, dict[str, dict[str, str]]]
+
+
+def tag_names(
+    session: Session,
+    *,
+    places: Iterable[str] = (),
+    topics: Iterable[str] = (),
+    terms: Iterable[str] = (),
+) -> TagNames:
+    """`{"places"|"topics"|"terms": {code: {lang: name}}}` for the tags of a whole page (or
+    export batch) at once: one query per kind that has codes, at most three, whatever the
+    number of items. Localize them with `tag_labels`, per item and language, with no query."""
+    found: TagNames = {"places": {}, "topics": {}, "terms": {}}
+    wanted = (
+        ("places", Place.code, Place.names, sorted(set(places))),
+        ("topics", Topic.slug, Topic.names, sorted(set(topics))),
+        ("terms", FrameworkTerm.code, FrameworkTerm.names, sorted(set(terms))),
+    )
+    for kind, key, localized, codes in wanted:
+        if codes:
+            rows = session.execute(select(key, localized).where(key.in_(codes)))
+            found[kind] = {code: names_ for code, names_ in rows}
+    return found
+
+
+def tag_labels(
+    names_: TagNames, tags: dict[str, list[str]], language: Language, *extra_places: str | None
+) -> TagLabels:
+    """One item's labels: exactly the codes it carries (plus `extra_places`, e.g. its dateline
+    place), each named through the one localizer."""
+    chosen: dict[str, dict[str, Label]] = {}
+    wanted = [(kind, code) for kind, codes in tags.items() if kind in names_ for code in codes]
+    wanted += [("places", code) for code in extra_places if code is not None]
+    for kind, code in wanted:
+        chosen.setdefault(kind, {})[code] = label_of(names_[kind].get(code, {}), language, code)
+    return TagLabels.model_validate({kind: dict(sorted(by.items())) for kind, by in chosen.items()})
+
+
 def names(
     session: Session,
     *,
@@ -148,16 +189,8 @@ def names(
 ) -> dict[str, dict[str, str]]:
     """`{"places"|"topics"|"terms": {code: name}}` in the reader's language (or its fallback),
     for tags an item already carries: at most three small queries."""
-    found: dict[str, dict[str, str]] = {"places": {}, "topics": {}, "terms": {}}
-    wanted = (
-        ("places", Place.code, Place.names, sorted(set(places))),
-        ("topics", Topic.slug, Topic.names, sorted(set(topics))),
-        ("terms", FrameworkTerm.code, FrameworkTerm.names, sorted(set(terms))),
-    )
-    for kind, key, labels, codes in wanted:
-        if codes:
-            for code, localized in session.execute(select(key, labels).where(key.in_(codes))):
-                picked = language.pick(localized)
-                if picked is not None:
-                    found[kind][code] = picked[1]
-    return found
+    found = tag_names(session, places=places, topics=topics, terms=terms)
+    return {
+        kind: {code: label_of(names_, language, code).label for code, names_ in by_code.items()}
+        for kind, by_code in found.items()
+    }
