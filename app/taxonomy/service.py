@@ -161,8 +161,8 @@ def tag_names(
     )
     for kind, key, localized, codes in wanted:
         if codes:
-            rows = session.execute(select(key, localized).where(key.in_(codes)))
-            found[kind] = {code: names_ for code, names_ in rows}
+            rows = session.execute(select(key, localized).where(key.in_(codes))).all()
+            found[kind] = dict(rows)
     return found
 
 
