@@ -8,6 +8,7 @@ from pydantic import ConfigDict, Field, JsonValue, PlainSerializer, WithJsonSche
 
 from app.actors.schemas import ActorRef
 from app.api.schemas import Localized, Schema
+from app.api.shaping import embed_field
 from app.commitments.models import (
     ActorRole,
     CommitmentKind,
@@ -215,6 +216,9 @@ class CommitmentRef(Localized):
     implementation_status: ImplementationStatus
     anchor: str | None
     quote: str | None
+    actors: list[CommitmentActor] | None = embed_field(
+        "Who commits, with `include=commitments.actors`."
+    )
 
 
 class Bucket(Schema):

@@ -138,30 +138,50 @@ def pick_text(
     return found
 
 
+def actors_of(
+    session: Session, ids: list[str], language: Language
+) -> tuple[dict[str, list[CommitmentActor]], set[str]]:
+    """Actors of many commitments, named in the served language, and the commitments where a
+    name fell back to another language: one query, none for no ids."""
+    actors: dict[str, list[CommitmentActor]] = defaultdict(list)
+    fell_back: set[str] = set()
+    if ids:
+        for row in session.execute(queries.ACTORS, {"ids": ids}):
+            ref, fallen = actors_service.actor_ref(row, language)
+            actors[row.commitment_id].append(
+                CommitmentActor.model_validate({**ref.model_dump(), "role": row.role})
+            )
+            if fallen:
+                fell_back.add(row.commitment_id)
+    return actors, fell_back
+
+
 def related(
     session: Session, ids: list[str], language: Language
 ) -> tuple[dict[str, list[CommitmentActor]], set[str], dict[str, dict[str, list[str]]]]:
     """Actors (named in the served language) and tags of many commitments: two queries."""
-    actors: dict[str, list[CommitmentActor]] = defaultdict(list)
-    fell_back: set[str] = set()
+    actors, fell_back = actors_of(session, ids, language)
     tags: dict[str, dict[str, list[str]]] = {
         i: {"places": [], "terms": [], "kinds": []} for i in ids
     }
-    if not ids:
-        return actors, fell_back, tags
-    for row in session.execute(queries.ACTORS, {"ids": ids}):
-        ref, fallen = actors_service.actor_ref(row, language)
-        actors[row.commitment_id].append(
-            CommitmentActor.model_validate({**ref.model_dump(), "role": row.role})
-        )
-        if fallen:
-            fell_back.add(row.commitment_id)
-    for commitment_id, kind, code in session.execute(queries.TAGS, {"ids": ids}):
-        tags[commitment_id][kind].append(code)
+    if ids:
+        for commitment_id, kind, code in session.execute(queries.TAGS, {"ids": ids}):
+            tags[commitment_id][kind].append(code)
     for entry in tags.values():
         for codes in entry.values():
             codes.sort()
     return actors, fell_back, tags
+
+
+def _with_actor_fallback(meta: dict[str, Any], fell_back: bool) -> dict[str, Any]:
+    """`fallback.fields` names `actors` when an actor's name is in another language."""
+    if not fell_back:
+        return meta
+    fallback = meta["fallback"] or LanguageFallback(requested_lang=meta["lang"], fields=[])
+    return {
+        **meta,
+        "fallback": fallback.model_copy(update={"fields": [*fallback.fields, "actors"]}),
+    }
 
 
 @dataclass(frozen=True)
@@ -182,7 +202,7 @@ def page_refs(
     places = [code for entry in tags.values() for code in entry["places"]]
     terms = [code for entry in tags.values() for code in entry["terms"]]
     return PageRefs(
-        sources=statements_service.public_titles(session, cited, now),
+        sources=statements_service.translation_refs(session, cited, now),
         names=taxonomy_service.tag_names(session, places=places, terms=terms),
     )
 
@@ -202,12 +222,7 @@ def summary_fields(
     """The fields every public shape of a commitment shares. Its source statement shows only
     while that statement is public: otherwise `statement_id`, `anchor`, `quote`, `title` and
     `slug` are null (the quote is the statement's own text), and a document `url` stays."""
-    if actor_fallback:
-        fallback = meta["fallback"] or LanguageFallback(requested_lang=meta["lang"], fields=[])
-        meta = {
-            **meta,
-            "fallback": fallback.model_copy(update={"fields": [*fallback.fields, "actors"]}),
-        }
+    meta = _with_actor_fallback(meta, actor_fallback)
     return {
         "id": row.id,
         "code": row.code,
@@ -318,42 +333,41 @@ def next_go_live(session: Session, now: datetime) -> datetime | None:
     return upcoming
 
 
-def refs_for_statement(
-    session: Session, *, statement_id: str, language: Language, now: datetime
-) -> list[CommitmentRef]:
-    """The public commitments made in a statement, for embedding: two queries."""
-    rows = session.execute(
-        select(
-            Commitment.id,
-            Commitment.code,
-            Commitment.implementation_status,
-            Commitment.source_anchor,
-        )
-        .where(Commitment.source_statement_id == statement_id, queries.is_public(now))
-        .order_by(Commitment.code)
-    ).all()
+def refs_for_statements(
+    session: Session,
+    *,
+    statement_ids: list[str],
+    language: Language,
+    now: datetime,
+    with_actors: bool = False,
+) -> dict[str, list[CommitmentRef]]:
+    """The public commitments made in each of the statements, for embedding: two queries for
+    a whole page of statements (three `with_actors`), none without statements."""
+    found: dict[str, list[CommitmentRef]] = {statement_id: [] for statement_id in statement_ids}
+    if not statement_ids:
+        return found
+    rows = session.execute(queries.REFS, {"statements": statement_ids, "now": now}).all()
     ids = [row.id for row in rows]
     texts: dict[str, dict[str, Any]] = defaultdict(dict)
     if ids:
         for text in session.execute(queries.TEXTS, {"ids": ids}):
             texts[text.commitment_id][text.lang] = text
-    refs = []
+    actors, fell_back = actors_of(session, ids, language) if with_actors else ({}, set())
     for row in rows:
         text, meta = pick_text(texts[row.id], language, REF_FIELDS)
-        refs.append(
-            CommitmentRef.model_validate(
-                {
-                    "id": row.id,
-                    "code": row.code,
-                    "title": text.title,
-                    "implementation_status": row.implementation_status,
-                    "anchor": row.source_anchor,
-                    "quote": text.quote,
-                    **meta,
-                }
-            )
-        )
-    return refs
+        ref = {
+            "id": row.id,
+            "code": row.code,
+            "title": text.title,
+            "implementation_status": row.implementation_status,
+            "anchor": row.source_anchor,
+            "quote": text.quote,
+            **_with_actor_fallback(meta, row.id in fell_back),
+        }
+        if with_actors:
+            ref["actors"] = actors.get(row.id, [])
+        found[row.source_statement_id].append(CommitmentRef.model_validate(ref))
+    return found
 
 
 def actor_in_use(session: Session, actor_id: str) -> bool:

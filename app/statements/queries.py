@@ -219,17 +219,19 @@ SLUGS = {
     for preview in (False, True)
 }
 
-PUBLIC_TITLES = (
-    select(
+# Slugs and titles of many statements: the public ones, or any but deleted for a preview.
+TRANSLATION_REFS = {
+    preview: select(
         Statement.id,
         StatementTranslation.lang,
         StatementTranslation.slug,
         StatementTranslation.title,
     )
     .join(StatementTranslation, StatementTranslation.statement_id == Statement.id)
-    .where(Statement.id.in_(_expanding("ids")), is_public(bindparam("now")))
+    .where(Statement.id.in_(_expanding("ids")), visible(preview))
     .order_by(Statement.id, StatementTranslation.lang)
-)
+    for preview in (False, True)
+}
 
 # A 410 only for what the public has seen: never-public content stays a 404.
 WITHDRAWN_BY_ID = select(Statement.withdrawn_at, Statement.withdrawal_note).where(

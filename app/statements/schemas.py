@@ -6,6 +6,7 @@ from typing import Any, Literal
 from pydantic import ConfigDict, Field, JsonValue
 
 from app.api.schemas import Localized, Schema
+from app.api.shaping import embed_field, sparse_model
 from app.api.text import (
     Code,
     Input,
@@ -20,7 +21,7 @@ from app.api.text import (
 )
 from app.commitments.schemas import CommitmentRef
 from app.statements.models import StatementType
-from app.taxonomy.schemas import TagLabels
+from app.taxonomy.schemas import TagLabels, TermRead
 
 StatementSort = Literal["-published_at", "published_at", "-updated_at", "updated_at"]
 
@@ -113,6 +114,18 @@ class StatementSummary(Localized):
         description="Labels of the codes above (and of the dateline place) in the served "
         "language, keyed by code."
     )
+    translations: dict[str, TranslationRef] | None = embed_field(
+        "Every language it exists in, with its slug and title there: on lists with "
+        "`include=translations` (always on the full item)."
+    )
+    commitments: list[CommitmentRef] | None = embed_field(
+        "The public commitments made in it, with `include=commitments` (each with its "
+        "`actors` with `include=commitments.actors`)."
+    )
+    term_details: dict[str, TermRead] | None = embed_field(
+        "Its framework terms in full (framework, parent, kind, notation, name), keyed by "
+        "code, with `include=terms`."
+    )
 
 
 class StatementDetail(StatementSummary):
@@ -148,8 +161,12 @@ class StatementDetail(StatementSummary):
     )
     commitments: list[CommitmentRef] | None = Field(
         default=None,
-        description="The commitments made in it, with `include=commitments`; null otherwise.",
+        description="The public commitments made in it, with `include=commitments` (each "
+        "with its `actors` with `include=commitments.actors`); null otherwise.",
     )
+
+
+StatementFields = sparse_model(StatementDetail, "StatementFields")
 
 
 # --- Editorial shapes (writes and the editorial read) -------------------------------------

@@ -164,7 +164,10 @@ def list_statements(
     page: PageRequest,
     now: datetime,
     preview: bool = False,
-) -> tuple[Page[StatementSummary], datetime | None]:
+    full: bool = False,
+) -> tuple[Page[StatementSummary] | Page[StatementDetail], datetime | None]:
+    """A page of statements in their list shape, or (`full`) each as its item route serves it
+    (bodies and translations included, still a fixed number of queries per page)."""
     shape, params = _shape_and_params(session, filters, sort, now, preview)
     sort_key = queries.sort_for(shape, SORTS[sort])
     after = page.cursor is not None
@@ -176,22 +179,44 @@ def list_statements(
         sort_key,
     )
     ids = [row.id for row in rows]
-    texts: dict[str, dict[str, Any]] = defaultdict(dict)
-    if ids:
-        for text in session.execute(queries.SUMMARY_TEXTS, {"ids": ids}):
-            texts[text.statement_id][text.lang] = text
-    if preview:  # editors preview what a publisher would publish: the pending working copies
-        working_copy.previewed_page(session, texts)
     tags = _tags_by_statement(session, ids)
     names = _names_for(session, rows, tags)
-    items = []
-    for row in rows:
-        text, meta = _localized(texts[row.id], language, SUMMARY_FIELDS)
-        fields = _summary_fields(row, text, tags[row.id], names, language)
-        items.append(StatementSummary.model_validate({**fields, **meta}))
+    items: list[StatementSummary] = []
+    if full:
+        texts = _full_texts(session, ids, preview)
+        items = [_detail(row, texts[row.id], tags[row.id], names, language) for row in rows]
+    else:
+        texts = defaultdict(dict)
+        if ids:
+            for text in session.execute(queries.SUMMARY_TEXTS, {"ids": ids}):
+                texts[text.statement_id][text.lang] = text
+        if preview:  # editors preview what a publisher would publish: the working copies
+            working_copy.previewed_page(session, texts)
+        for row in rows:
+            text, meta = _localized(texts[row.id], language, SUMMARY_FIELDS)
+            fields = _summary_fields(row, text, tags[row.id], names, language)
+            items.append(StatementSummary.model_validate({**fields, **meta}))
     total = session.scalar(queries.count(shape), params) if page.include_total else None
-    result = Page[StatementSummary](items=items, next_cursor=next_cursor, total=total)
+    # The page's item type is what serializes: a full page must be declared one of details.
+    result = (Page[StatementDetail] if full else Page[StatementSummary])(
+        items=items, next_cursor=next_cursor, total=total
+    )
     return result, max((row.updated_at for row in rows), default=None)
+
+
+def _full_texts(session: Session, ids: list[str], preview: bool) -> dict[str, dict[str, Any]]:
+    """Every translation of many statements, whole: one query (a preview adds one per item
+    with a pending working copy, for editors only)."""
+    texts: dict[str, dict[str, Any]] = defaultdict(dict)
+    if ids:
+        for text in session.scalars(queries.FULL_TEXTS_OF, {"ids": ids}):
+            texts[text.statement_id][text.lang] = text
+    if preview:
+        for statement_id in ids:
+            texts[statement_id] = working_copy.previewed_texts(
+                session, statement_id, texts[statement_id]
+            )
+    return texts
 
 
 def next_go_live(session: Session, now: datetime) -> datetime | None:
@@ -339,14 +364,14 @@ def revisions(session: Session, *, id_or_slug: str, now: datetime) -> tuple[list
     return [RevisionRead.model_validate(r) for r in rows], row.updated_at
 
 
-def public_titles(
-    session: Session, ids: list[str], now: datetime
+def translation_refs(
+    session: Session, ids: list[str], now: datetime, preview: bool = False
 ) -> dict[str, dict[str, TranslationRef]]:
-    """`{statement id: {lang: slug and title}}` for those of `ids` the public may see now: one
-    query (none for an empty list). A hidden statement is simply absent."""
+    """`{statement id: {lang: slug and title}}` for those of `ids` the public may see now (any
+    but deleted with `preview`): one query, none for an empty list. A hidden one is absent."""
     found: dict[str, dict[str, TranslationRef]] = defaultdict(dict)
     if ids:
-        for row in session.execute(queries.PUBLIC_TITLES, {"ids": ids, "now": now}):
+        for row in session.execute(queries.TRANSLATION_REFS[preview], {"ids": ids, "now": now}):
             found[row.id][row.lang] = TranslationRef(slug=row.slug, title=row.title)
     return dict(found)
 

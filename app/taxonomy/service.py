@@ -8,9 +8,9 @@ from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from app.api.language import Language
 from app.api.problems import FieldError, InvalidParameters
-from app.api.schemas import Label, label_of
+from app.api.schemas import Label, label_of, localize_names
 from app.taxonomy.models import FrameworkTerm, Place, Topic
-from app.taxonomy.schemas import TagLabels
+from app.taxonomy.schemas import TagLabels, TermRead
 
 
 def _codes(codes: Iterable[str] | BindParameter[Any]) -> Any:
@@ -194,3 +194,27 @@ def names(
         kind: {code: label_of(names_, language, code).label for code, names_ in by_code.items()}
         for kind, by_code in found.items()
     }
+
+
+def term_read(term: Any, language: Language) -> dict[str, Any]:
+    """A framework term's public fields, named in the reader's language."""
+    name, meta = localize_names(term.names, language)
+    return {
+        "code": term.code,
+        "framework": term.framework_code,
+        "parent_code": term.parent_code,
+        "kind": term.kind,
+        "notation": term.notation,
+        "name": name,
+        **meta,
+    }
+
+
+def term_reads(session: Session, codes: Iterable[str], language: Language) -> dict[str, TermRead]:
+    """The terms with these codes as `/v1/frameworks/{code}/terms` shows them (`include=terms`):
+    one query for a whole page, none without codes."""
+    wanted = sorted(set(codes))
+    if not wanted:
+        return {}
+    rows = session.scalars(select(FrameworkTerm).where(FrameworkTerm.code.in_(wanted)))
+    return {term.code: TermRead.model_validate(term_read(term, language)) for term in rows}
