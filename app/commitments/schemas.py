@@ -8,7 +8,7 @@ from pydantic import ConfigDict, Field, JsonValue, PlainSerializer, WithJsonSche
 
 from app.actors.schemas import ActorRef
 from app.api.schemas import Localized, Schema
-from app.api.shaping import embed_field
+from app.api.shaping import embed_field, sparse_model
 from app.commitments.models import (
     ActorRole,
     CommitmentKind,
@@ -16,7 +16,7 @@ from app.commitments.models import (
     ImplementationStatus,
     ReportingHealth,
 )
-from app.taxonomy.schemas import TagLabels
+from app.taxonomy.schemas import TagLabels, TermRead
 
 CommitmentSort = Literal["-made_on", "made_on", "-updated_at", "updated_at", "code"]
 
@@ -121,6 +121,14 @@ class CommitmentSummary(Localized):
     source: Source
     last_reported_on: date | None
     updated_at: datetime
+    progress_updates: list["ProgressUpdateRead"] | None = embed_field(
+        "Its progress updates, oldest first: on lists with `include=progress` (always on the "
+        "full item)."
+    )
+    term_details: dict[str, TermRead] | None = embed_field(
+        "Its framework terms in full (framework, parent, kind, notation, name), keyed by "
+        "code, with `include=terms`."
+    )
 
 
 class Indicator(Schema):
@@ -219,6 +227,9 @@ class CommitmentRef(Localized):
     actors: list[CommitmentActor] | None = embed_field(
         "Who commits, with `include=commitments.actors`."
     )
+
+
+CommitmentFields = sparse_model(CommitmentDetail, "CommitmentFields")
 
 
 class Bucket(Schema):

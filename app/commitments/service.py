@@ -12,7 +12,6 @@ from app.actors import service as actors_service
 from app.actors.models import ActorType
 from app.api.language import Language
 from app.api.pagination import (
-    Page,
     PageRequest,
     SortKey,
     cut_page,
@@ -277,16 +276,17 @@ def _source(
     )
 
 
-def list_commitments(
+def page_rows(
     session: Session,
     *,
     filters: CommitmentFilters,
     sort: CommitmentSort,
-    language: Language,
     page: PageRequest,
     now: datetime,
     preview: bool = False,
-) -> tuple[Page[CommitmentSummary], datetime | None]:
+) -> tuple[list[Any], str | None, int | None]:
+    """One keyset page of matching commitments (their list columns), the next cursor, and
+    the total when asked for."""
     shape, params = shape_and_params(session, filters, sort, now, preview)
     sort_key = SORTS[sort]
     after = page.cursor is not None
@@ -297,13 +297,24 @@ def list_commitments(
         page,
         sort_key,
     )
+    total = None
+    if page.include_total:
+        total = len(session.execute(queries.matching_ids(shape), params).all())
+    return list(rows), next_cursor, total
+
+
+def summaries(
+    session: Session, rows: list[Any], *, language: Language, now: datetime
+) -> list[CommitmentSummary]:
+    """List items for a page of rows: texts, actors, tags, sources and names in a fixed number
+    of queries, whatever the number of rows."""
     ids = [row.id for row in rows]
     texts: dict[str, dict[str, Any]] = defaultdict(dict)
     if ids:
         for text in session.execute(queries.TEXTS, {"ids": ids}):
             texts[text.commitment_id][text.lang] = text
     actors, fell_back, tags = related(session, ids, language)
-    refs = page_refs(session, list(rows), tags, now)
+    refs = page_refs(session, rows, tags, now)
     items = []
     for row in rows:
         text, meta = pick_text(texts[row.id], language, SUMMARY_FIELDS)
@@ -319,13 +330,7 @@ def list_commitments(
             language=language,
         )
         items.append(CommitmentSummary.model_validate(fields))
-    total = None
-    if page.include_total:
-        total = len(session.execute(queries.matching_ids(shape), params).all())
-    return (
-        Page[CommitmentSummary](items=items, next_cursor=next_cursor, total=total),
-        max((row.updated_at for row in rows), default=None),
-    )
+    return items
 
 
 def next_go_live(session: Session, now: datetime) -> datetime | None:
