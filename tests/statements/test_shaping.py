@@ -94,7 +94,8 @@ class TestFields:
             assert response.headers["content-type"].startswith("application/problem+json")
             error = response.json()["errors"][0]
             assert error["parameter"] == "fields"
-            assert "title" in error["detail"] and "labels" in error["detail"]
+            assert "title" in error["detail"]
+            assert "labels" in error["detail"]
             assert "secret" not in response.text
         # `body` belongs to the full profile only.
         assert client.get("/v1/statements?fields=body").status_code == 422
@@ -171,7 +172,9 @@ class TestInclude:
         assert listed["translations"] == item["translations"]
         assert set(listed["term_details"]) == set(item["terms"])
         term = listed["term_details"]["sdg:10.7"]
-        assert term["framework"] == "sdg" and term["parent_code"] == "sdg:10" and term["name"]
+        assert term["framework"] == "sdg"
+        assert term["parent_code"] == "sdg:10"
+        assert term["name"]
 
     def test_only_the_documented_embeds_and_depth_two_at_most(self, client: TestClient) -> None:
         for value in ("actors", "commitments.actors.terms", "progress", "body"):
