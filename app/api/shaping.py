@@ -14,11 +14,10 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from fastapi import Query
-from pydantic import BaseModel, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from app.api.pagination import Page
 from app.api.problems import FieldError, InvalidParameters
-from app.api.schemas import Schema
 
 Profile = Literal["list", "full"]
 FULL_LIST_LIMIT = 20  # `profile=full` on a list carries whole bodies: at most 20 per page
@@ -119,7 +118,7 @@ def documented(*models: Any, page: bool = False) -> Any:
     return Page.__class_getitem__(either) if page else either
 
 
-def sparse_model(model: type[BaseModel], name: str) -> type[BaseModel]:
+def sparse_model(model: type[BaseModel], name: str, example: dict[str, Any]) -> type[BaseModel]:
     """`model` with every field optional but `id`: the documented shape of a trimmed answer
     (`fields=`), which any of the route's representations also matches."""
     definitions: dict[str, Any] = {}
@@ -131,7 +130,8 @@ def sparse_model(model: type[BaseModel], name: str) -> type[BaseModel]:
                 info.annotation,
                 Field(default=None, description=info.description),
             )
-    sparse: type[BaseModel] = create_model(name, __base__=Schema, **definitions)
+    config = ConfigDict(from_attributes=True, json_schema_extra={"examples": [example]})
+    sparse: type[BaseModel] = create_model(name, __config__=config, **definitions)
     sparse.__doc__ = (
         f"{model.__name__} trimmed by `fields=` or `profile=`: only `id` is always present."
     )

@@ -229,7 +229,11 @@ class CommitmentRef(Localized):
     )
 
 
-CommitmentFields = sparse_model(CommitmentDetail, "CommitmentFields")
+CommitmentFields = sparse_model(
+    CommitmentDetail,
+    "CommitmentFields",
+    {"id": _EXAMPLE["id"], "code": _EXAMPLE["code"]},  # ?fields=code
+)
 
 
 class Bucket(Schema):

@@ -166,7 +166,11 @@ class StatementDetail(StatementSummary):
     )
 
 
-StatementFields = sparse_model(StatementDetail, "StatementFields")
+StatementFields = sparse_model(
+    StatementDetail,
+    "StatementFields",
+    {"id": _SUMMARY_EXAMPLE["id"], "title": _SUMMARY_EXAMPLE["title"]},  # ?fields=id,title
+)
 
 
 # --- Editorial shapes (writes and the editorial read) -------------------------------------
