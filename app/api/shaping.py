@@ -25,11 +25,15 @@ MAX_DEPTH = 2  # `include=commitments.actors`, never deeper
 
 
 def fields_query(list_fields: Sequence[str], full_fields: Sequence[str]) -> Any:
-    """`fields=` of a route, documenting the names it allows under each profile."""
+    """`fields=` of a route, documenting the names it allows under each profile.
+
+    The documented pattern names them (so generated clients and contract tests send real
+    ones); the route checks them itself, to answer a 422 that lists them."""
     extra = [name for name in full_fields if name not in list_fields]
+    name = "(" + "|".join(sorted(full_fields, key=lambda n: (-len(n), n))) + ")"
     return Query(
         max_length=500,
-        pattern=r"^[a-z_]+(,[a-z_]+)*$",
+        json_schema_extra={"pattern": f"^{name}(,{name})*$"},
         description="Comma-separated top-level fields to return (e.g. `id,title`); `id` is "
         "always kept, and so is every field an `include` fills. Allowed with `profile=list`: "
         + ", ".join(f"`{name}`" for name in list_fields)
