@@ -27,7 +27,7 @@ from app.commitments.schemas import (
     Resources,
     indicator_fields,
 )
-from app.commitments.service import (
+from app.commitments.shapes import (
     SUMMARY_FIELDS,
     page_refs,
     pick_text,

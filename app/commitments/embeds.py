@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from app.api.language import Language
 from app.api.pagination import Page, PageRequest
 from app.api.shaping import Profile, Shape, fields_query, page_keep, parse_fields, profile_query
-from app.commitments import detail, service
+from app.commitments import detail, service, shapes
 from app.commitments.schemas import CommitmentDetail, CommitmentSort, CommitmentSummary
 from app.taxonomy import service as taxonomy_service
 
@@ -76,7 +76,7 @@ def list_commitments(
         items = detail.full_page(session, ids, language=language, now=now, preview=preview)
         result = Page[CommitmentDetail](items=items, next_cursor=next_cursor, total=total)
     else:
-        summaries = service.summaries(session, rows, language=language, now=now)
+        summaries = shapes.summaries(session, rows, language=language, now=now)
         result = Page[CommitmentSummary](items=summaries, next_cursor=next_cursor, total=total)
     embed(session, result.items, shape, language=language)
     return result, max((row.updated_at for row in rows), default=None)

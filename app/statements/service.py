@@ -18,8 +18,7 @@ from app.api.pagination import (
     keyset_params,
 )
 from app.api.problems import NotFound, Withdrawn
-from app.api.schemas import localize
-from app.statements import queries, working_copy
+from app.statements import queries, shapes, working_copy
 from app.statements.models import (
     ID_PREFIX,
     Statement,
@@ -30,7 +29,6 @@ from app.statements.models import (
 )
 from app.statements.queries import is_public
 from app.statements.schemas import (
-    Dateline,
     Paragraph,
     RevisionRead,
     StatementDetail,
@@ -47,8 +45,6 @@ SORTS: dict[str, SortKey] = {
     name: datetime_sort_key(name, getattr(Statement, name.lstrip("-")), name.startswith("-"))
     for name in ("-published_at", "published_at", "-updated_at", "updated_at")
 }
-SUMMARY_FIELDS = ["slug", "title", "dateline", "summary"]
-DETAIL_FIELDS = [*SUMMARY_FIELDS, "body"]
 
 __all__ = ["SORTS", "StatementFilters", "get_statement", "is_public", "list_statements"]
 
@@ -99,62 +95,6 @@ def _shape_and_params(
     return shape, params
 
 
-def _tags_by_statement(session: Session, ids: list[str]) -> dict[str, dict[str, list[str]]]:
-    """Places, topics and terms of many statements in one round trip."""
-    tags: dict[str, dict[str, list[str]]] = {
-        i: {"places": [], "topics": [], "terms": []} for i in ids
-    }
-    if ids:
-        for statement_id, kind, code in session.execute(queries.TAGS, {"ids": ids}):
-            tags[statement_id][kind].append(code)
-    for entry in tags.values():
-        for codes in entry.values():
-            codes.sort()
-    return tags
-
-
-def _localized(
-    translations: dict[str, Any], language: Language, fields: list[str]
-) -> tuple[Any, dict[str, Any]]:
-    found = localize(translations, language, fields)
-    if found is None:  # a statement without any translation is never published
-        raise NotFound("This statement has no translation.")
-    return found
-
-
-def _names_for(
-    session: Session, rows: list[Any], tags: dict[str, dict[str, list[str]]]
-) -> TagNames:
-    """The names of every code a page (or batch) of statements carries: at most three queries."""
-    every: dict[str, list[str]] = {"places": [], "topics": [], "terms": []}
-    for entry in tags.values():
-        for kind, codes in entry.items():
-            every[kind] += codes
-    every["places"] += [row.dateline_place_code for row in rows if row.dateline_place_code]
-    return taxonomy_service.tag_names(session, **every)
-
-
-def _summary_fields(
-    row: Any, text: Any, tags: dict[str, list[str]], names: TagNames, language: Language
-) -> dict[str, Any]:
-    labels = taxonomy_service.tag_labels(names, tags, language, row.dateline_place_code)
-    place = row.dateline_place_code
-    return {
-        "id": row.id,
-        "type": row.type,
-        "published_at": row.published_at,
-        "updated_at": row.updated_at,
-        "slug": text.slug,
-        "title": text.title,
-        "summary": text.summary,
-        "dateline": Dateline(
-            place=place, text=text.dateline, label=labels.places[place].label if place else None
-        ),
-        **tags,
-        "labels": labels,
-    }
-
-
 def list_statements(
     session: Session,
     *,
@@ -179,12 +119,12 @@ def list_statements(
         sort_key,
     )
     ids = [row.id for row in rows]
-    tags = _tags_by_statement(session, ids)
-    names = _names_for(session, rows, tags)
+    tags = shapes.tags_by_statement(session, ids)
+    names = shapes.names_for(session, rows, tags)
     items: list[StatementSummary] = []
     if full:
-        texts = _full_texts(session, ids, preview)
-        items = [_detail(row, texts[row.id], tags[row.id], names, language) for row in rows]
+        texts = shapes.full_texts(session, ids, preview)
+        items = [shapes.detail(row, texts[row.id], tags[row.id], names, language) for row in rows]
     else:
         texts = defaultdict(dict)
         if ids:
@@ -193,8 +133,8 @@ def list_statements(
         if preview:  # editors preview what a publisher would publish: the working copies
             working_copy.previewed_page(session, texts)
         for row in rows:
-            text, meta = _localized(texts[row.id], language, SUMMARY_FIELDS)
-            fields = _summary_fields(row, text, tags[row.id], names, language)
+            text, meta = shapes.localized(texts[row.id], language, shapes.SUMMARY_FIELDS)
+            fields = shapes.summary_fields(row, text, tags[row.id], names, language)
             items.append(StatementSummary.model_validate({**fields, **meta}))
     total = session.scalar(queries.count(shape), params) if page.include_total else None
     # The page's item type is what serializes: a full page must be declared one of details.
@@ -202,21 +142,6 @@ def list_statements(
         items=items, next_cursor=next_cursor, total=total
     )
     return result, max((row.updated_at for row in rows), default=None)
-
-
-def _full_texts(session: Session, ids: list[str], preview: bool) -> dict[str, dict[str, Any]]:
-    """Every translation of many statements, whole: one query (a preview adds one per item
-    with a pending working copy, for editors only)."""
-    texts: dict[str, dict[str, Any]] = defaultdict(dict)
-    if ids:
-        for text in session.scalars(queries.FULL_TEXTS_OF, {"ids": ids}):
-            texts[text.statement_id][text.lang] = text
-    if preview:
-        for statement_id in ids:
-            texts[statement_id] = working_copy.previewed_texts(
-                session, statement_id, texts[statement_id]
-            )
-    return texts
 
 
 def next_go_live(session: Session, now: datetime) -> datetime | None:
@@ -279,30 +204,9 @@ def get_statement(
     }
     if preview:  # editors preview what a publisher would publish: the pending working copy
         translations = working_copy.previewed_texts(session, row.id, translations)
-    tags = _tags_by_statement(session, [row.id])
-    names = _names_for(session, [row], tags)
-    return _detail(row, translations, tags[row.id], names, language), row.updated_at
-
-
-def _detail(
-    row: Any,
-    translations: dict[str, Any],
-    tags: dict[str, list[str]],
-    names: TagNames,
-    language: Language,
-) -> StatementDetail:
-    """The public item (GET /v1/statements/{id}), for the item route and the export alike."""
-    text, meta = _localized(translations, language, DETAIL_FIELDS)
-    return StatementDetail.model_validate(
-        {
-            **_summary_fields(row, text, tags, names, language),
-            "body": [Paragraph.model_validate(p) for p in text.body],
-            "translations": {
-                t.lang: TranslationRef(slug=t.slug, title=t.title) for t in translations.values()
-            },
-            **meta,
-        }
-    )
+    tags = shapes.tags_by_statement(session, [row.id])
+    names = shapes.names_for(session, [row], tags)
+    return shapes.detail(row, translations, tags[row.id], names, language), row.updated_at
 
 
 @dataclass(frozen=True)
@@ -317,7 +221,7 @@ class Exported:
     names: TagNames  # of the whole batch: labels cost no query per item or language
 
     def render(self, language: Language) -> StatementDetail:
-        return _detail(self.row, self.translations, self.tags, self.names, language)
+        return shapes.detail(self.row, self.translations, self.tags, self.names, language)
 
 
 def export_batch(
@@ -335,8 +239,8 @@ def export_batch(
     if ids:
         for text in session.scalars(queries.FULL_TEXTS_OF, {"ids": ids}):
             texts[text.statement_id][text.lang] = text
-    tags = _tags_by_statement(session, ids)
-    names = _names_for(session, list(rows), tags)
+    tags = shapes.tags_by_statement(session, ids)
+    names = shapes.names_for(session, list(rows), tags)
     return [Exported(row.id, row.version, row, texts[row.id], tags[row.id], names) for row in rows]
 
 
