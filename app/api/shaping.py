@@ -21,7 +21,6 @@ from app.api.problems import FieldError, InvalidParameters
 
 Profile = Literal["list", "full"]
 FULL_LIST_LIMIT = 20  # `profile=full` on a list carries whole bodies: at most 20 per page
-MAX_DEPTH = 2  # `include=commitments.actors`, never deeper
 
 
 def fields_query(list_fields: Sequence[str], full_fields: Sequence[str]) -> Any:

@@ -11,6 +11,7 @@ from app.actors import service as actors_service
 from app.actors.models import Actor
 from app.api.language import Language
 from app.api.problems import NotFound, Withdrawn
+from app.api.schemas import label_of
 from app.commitments import queries, working_copy
 from app.commitments.models import (
     ID_PREFIX,
@@ -29,6 +30,7 @@ from app.commitments.schemas import (
 )
 from app.commitments.shapes import (
     SUMMARY_FIELDS,
+    PageRefs,
     page_refs,
     pick_text,
     related,
@@ -90,8 +92,9 @@ def details(
     if preview:  # editors preview what a publisher would publish: the pending working copies
         texts = {i: working_copy.previewed_texts(session, i, texts[i]) for i in ids}
     actors, fell_back, tags = related(session, ids, language)
-    refs = page_refs(session, rows, tags, now)
-    events = _events(session, [row.event_id for row in rows if row.event_id], language)
+    events = _events(session, [row.event_id for row in rows if row.event_id])
+    places = [event.place_code for event in events.values() if event.place_code]
+    refs = page_refs(session, rows, tags, now, extra_places=places)
     updates = updates_of(session, ids, language)
     found = []
     for row in rows:
@@ -112,7 +115,7 @@ def details(
                 {
                     **fields,
                     "text": text.text,
-                    "event": events.get(row.event_id) if row.event_id else None,
+                    "event": _event_ref(events.get(row.event_id), refs, language),
                     "indicators": [_indicator(raw, language) for raw in row.indicators],
                     "resources": (
                         Resources(amount=row.resources_amount, currency=row.resources_currency)
@@ -156,21 +159,29 @@ def _indicator(raw: dict[str, Any], language: Language) -> Indicator:
     return Indicator.model_validate(indicator_fields(raw, picked[1] if picked else ""))
 
 
-def _events(session: Session, event_ids: list[str], language: Language) -> dict[str, EventRef]:
+def _events(session: Session, event_ids: list[str]) -> dict[str, Event]:
     if not event_ids:
         return {}
-    found = {}
-    for event in session.scalars(select(Event).where(Event.id.in_(sorted(set(event_ids))))):
-        picked = language.pick(event.names)
-        found[event.id] = EventRef(
-            id=event.id,
-            slug=event.slug,
-            name=picked[1] if picked else event.slug,
-            starts_on=event.starts_on,
-            ends_on=event.ends_on,
-            place=event.place_code,
-        )
-    return found
+    found = session.scalars(select(Event).where(Event.id.in_(sorted(set(event_ids)))))
+    return {event.id: event for event in found}
+
+
+def _event_ref(event: Event | None, refs: PageRefs, language: Language) -> EventRef | None:
+    if event is None:
+        return None
+    picked = language.pick(event.names)
+    place = event.place_code
+    return EventRef(
+        id=event.id,
+        slug=event.slug,
+        name=picked[1] if picked else event.slug,
+        starts_on=event.starts_on,
+        ends_on=event.ends_on,
+        place=place,
+        place_label=label_of(refs.names["places"].get(place, {}), language, place).label
+        if place
+        else None,
+    )
 
 
 def updates_of(

@@ -188,7 +188,10 @@ class EventRef(Schema):
     name: str
     starts_on: date
     ends_on: date | None
-    place: str | None
+    place: str | None = Field(description="Where it took place (ISO 3166-1 alpha-3 or M49).")
+    place_label: str | None = Field(
+        description="Name of `place` in the served language (null without a place)."
+    )
 
 
 class CommitmentDetail(CommitmentSummary):

@@ -2,6 +2,7 @@
 statement, built for a page of rows (or one) in a fixed number of queries."""
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -88,12 +89,17 @@ class PageRefs:
 
 
 def page_refs(
-    session: Session, rows: list[Any], tags: dict[str, dict[str, list[str]]], now: datetime
+    session: Session,
+    rows: list[Any],
+    tags: dict[str, dict[str, list[str]]],
+    now: datetime,
+    extra_places: Sequence[str] = (),
 ) -> PageRefs:
     """One query for the public source statements (a hidden one is absent), at most two for
-    the names of places and terms: the same count for 5 items as for 100."""
+    the names of places and terms (`extra_places` too, e.g. events' places): the same count for
+    5 items as for 100."""
     cited = sorted({row.source_statement_id for row in rows if row.source_statement_id})
-    places = [code for entry in tags.values() for code in entry["places"]]
+    places = [code for entry in tags.values() for code in entry["places"]] + [*extra_places]
     terms = [code for entry in tags.values() for code in entry["terms"]]
     return PageRefs(
         sources=statements_service.translation_refs(session, cited, now),

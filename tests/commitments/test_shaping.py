@@ -40,6 +40,15 @@ class TestLabelsAndSources:
         assert found.json()["id"] == source["statement_id"]
 
 
+    def test_an_events_place_is_named_too(self, client: TestClient) -> None:
+        items = _items(client, "/v1/commitments?profile=full&limit=20&lang=es")
+        events = [i["event"] for i in items if i["event"] and i["event"]["place"]]
+        assert events
+        for event in events:
+            place = client.get(f"/v1/places/{event['place']}?lang=es").json()
+            assert event["place_label"] == place["name"]
+
+
 class TestShapes:
     def test_fields_trim_and_keep_the_id(self, client: TestClient) -> None:
         for item in _items(client, "/v1/commitments?fields=code,labels"):
