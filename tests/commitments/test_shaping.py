@@ -39,7 +39,6 @@ class TestLabelsAndSources:
         assert found.status_code == 200
         assert found.json()["id"] == source["statement_id"]
 
-
     def test_an_events_place_is_named_too(self, client: TestClient) -> None:
         items = _items(client, "/v1/commitments?profile=full&limit=20&lang=es")
         events = [i["event"] for i in items if i["event"] and i["event"]["place"]]
