@@ -495,6 +495,23 @@ def _variants(operation: Operation, langs: list[str]) -> Iterator[list[tuple[str
             yield [*base, (name, str(value).lower() if isinstance(value, bool) else str(value))]
         if "boolean" in _types(parameter.get("schema", {})):
             yield [*base, (name, "true")]  # preview=true without a key, include_total=true
+    yield from _shaped_variants(operation, base)
+
+
+def _shaped_variants(
+    operation: Operation, base: list[tuple[str, str]]
+) -> Iterator[list[tuple[str, str]]]:
+    """Issue #10's shapes: every embed at once (labels always), under each profile (the full
+    one on a list at its largest page), and trimmed by `fields`."""
+    by_name = {p["name"]: p for p in operation.query}
+    if not {"profile", "include", "fields"} <= set(by_name):
+        return
+    every = [("include", str(v)) for v in _enum_values(by_name["include"].get("schema", {}))]
+    full_page = [("limit", "20")] if "limit" in by_name else []
+    yield [*base, *every]
+    yield [*full_page, ("profile", "full"), *every]
+    yield [*base, ("profile", "list"), *every]
+    yield [*base, ("fields", "id"), *every]
 
 
 def _every_facet(operation: Operation) -> list[tuple[str, str]]:
@@ -643,6 +660,14 @@ def test_no_hidden_content_leaks_from_any_public_route(
     assert feeds <= {op.path for op in operations}  # feeds are walked like every list
     exports = {f"/v1/export/{kind}.ndjson" for kind in ("statements", "commitments", "menus")}
     assert exports <= {op.path for op in operations}
+    shaped = {"/v1/statements", "/v1/statements/{id_or_slug}", "/v1/commitments"}
+    shaped |= {"/v1/commitments/{id_or_code}", "/v1/statements/{id_or_slug}/commitments"}
+    # Labels, `fields`, `profile` and every `include` are walked on each of these.
+    assert shaped <= {
+        op.path
+        for op in operations
+        if {"include", "fields", "profile"} <= {p["name"] for p in op.query}
+    }
 
     for operation in operations:
         names = operation.path_params

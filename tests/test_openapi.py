@@ -51,11 +51,20 @@ def test_every_response_schema_has_an_example(client: TestClient) -> None:
         if "$ref" not in schema and "items" not in schema:
             continue  # an XML feed: its example is checked above
         schema = schema.get("items", schema)  # a bare array: its items' schema
-        name = schema["$ref"].rsplit("/", 1)[-1]
-        resolved = schemas[name]
-        if "items" in resolved.get("properties", {}):
-            name = resolved["properties"]["items"]["items"]["$ref"].rsplit("/", 1)[-1]
-        assert schemas[name].get("examples"), f"{path}: {name} has no example"
+        for name in _models(schemas, schema):
+            assert schemas[name].get("examples"), f"{path}: {name} has no example"
+
+
+def _models(schemas: dict[str, Any], schema: dict[str, Any]) -> list[str]:
+    """The models a response schema names: each of an `anyOf` (a shaped route's profiles and
+    its sparse model), a page's items."""
+    if "anyOf" in schema:
+        return [name for option in schema["anyOf"] for name in _models(schemas, option)]
+    name: str = schema["$ref"].rsplit("/", 1)[-1]
+    items = schemas[name].get("properties", {}).get("items")
+    if items is not None:
+        return _models(schemas, items["items"])
+    return [name]
 
 
 def test_no_validation_error_shape_is_left(client: TestClient) -> None:

@@ -9,11 +9,10 @@ from sqlalchemy.orm import Session
 
 from app.actors.models import Actor, ActorType
 from app.actors.schemas import ActorRead, ActorRef
-from app.api.facets import label_of
 from app.api.language import Language
 from app.api.pagination import Page, PageRequest, count_matching, fetch_page, string_sort_key
 from app.api.problems import FieldError, InvalidParameters, NotFound
-from app.api.schemas import localize
+from app.api.schemas import Label, label_of, localize
 
 SLUG_ORDER = string_sort_key("slug", Actor.slug, descending=False)
 
@@ -107,9 +106,9 @@ def resolve_keys(session: Session, keys: list[str], *, pointer: str | Sequence[s
     return [by_key[key] for key in keys]
 
 
-def labels(session: Session, ids: Sequence[str], language: Language) -> dict[str, tuple[str, bool]]:
+def labels(session: Session, ids: Sequence[str], language: Language) -> dict[str, Label]:
     """`{actor id: (name, fell back)}` in the reader's language or its fallback: one query."""
-    found: dict[str, tuple[str, bool]] = {}
+    found: dict[str, Label] = {}
     if ids:
         for actor_id, names in session.execute(
             select(Actor.id, Actor.names).where(Actor.id.in_(ids))

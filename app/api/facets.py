@@ -14,7 +14,7 @@ facet; with the facet's own filter set, values outside it are listed too (`count
 reader can widen the selection.
 """
 
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, fields, replace
 from functools import cached_property, lru_cache
 from typing import Annotated, Any, Generic
@@ -30,23 +30,14 @@ from sqlalchemy.sql.functions import FunctionElement
 from app.api.language import Language
 from app.api.pagination import Page, T
 from app.api.problems import FieldError, InvalidParameters
-from app.api.schemas import localize
+from app.api.schemas import Label
 
 MAX_VALUES = 100
 AnySelect = Select[*tuple[Any, ...]]
-# `{value: (label, fell back)}`: a value's label in the language served, and whether that label
-# is in another language than the reader's first choice.
-Labels = dict[str, tuple[str, bool]]
+# `{value: label}`: a value's name in the language served, flagged when it is in another
+# language than the reader's first choice.
+Labels = dict[str, Label]
 LabelResolver = Callable[[Session, list[str], Language], Labels]
-
-
-def label_of(names: Mapping[str, str], language: Language) -> tuple[str, bool] | None:
-    """A `{lang: name}` map as a facet label for this reader (the one localizer picks it), and
-    whether it fell back to another language; None when nothing is named."""
-    if not names:
-        return None
-    label, meta = localize(names, language, ["label"])
-    return label, meta["fallback"] is not None
 
 
 class FacetValue(BaseModel):
@@ -202,8 +193,8 @@ def facet_values(
         result[name] = [
             FacetValue(
                 value=c.value,
-                label=labels[c.value][0] if c.value in labels else None,
-                fallback=labels[c.value][1] if c.value in labels else False,
+                label=labels[c.value].label if c.value in labels else None,
+                fallback=labels[c.value].fallback if c.value in labels else False,
                 count=c.count,
                 count_if_selected=c.count_if_selected,
             )

@@ -44,6 +44,8 @@ class Fresh:
     expires_at: datetime | None = None
     headers: dict[str, str] = field(default_factory=dict)  # e.g. Content-Location
     links: list[str] = field(default_factory=list)  # more `Link` values, e.g. its feeds
+    # The keys to serialize (a pydantic `include` spec, see app/api/shaping.py); None: all.
+    keep: Any = None
 
 
 def public_cache(request: Request, *, seconds_until_change: int | None = None) -> CachePolicy:
@@ -80,10 +82,13 @@ def _render(request: Request, fresh: Fresh, language: Language | None) -> Render
         )
         rendered.headers.update(fresh.headers)
         return rendered
+    body: BaseModel | bytes = payload
+    if fresh.keep is not None:
+        body = payload.model_dump_json(include=fresh.keep).encode()
     if isinstance(payload, Page):
         settings: Settings = request.app.state.settings
         return render(
-            payload,
+            body,
             content_language=language.requested if language else None,
             last_modified=last_modified,
             links=[
@@ -97,7 +102,7 @@ def _render(request: Request, fresh: Fresh, language: Language | None) -> Render
     if not isinstance(served, str):
         served = language.requested if language else None
     rendered = render(
-        payload,
+        body,
         content_language=served,
         last_modified=last_modified,
         links=fresh.links,

@@ -88,3 +88,24 @@ def also_fell_back(meta: dict[str, Any], *others: dict[str, Any]) -> dict[str, A
         return {**meta, "fallback": None}
     first = next(block["fallback"] for block in (meta, *others) if block["fallback"] is not None)
     return {**meta, "fallback": first.model_copy(update={"fields": list(dict.fromkeys(fallen))})}
+
+
+class Label(Schema):
+    """The name of a code an item carries (a place, topic, term), in the language served."""
+
+    label: str = Field(description="The name, in the served language where it exists.")
+    fallback: bool = Field(description="True when `label` is in another language than asked.")
+
+
+def label_of(names: Mapping[str, str], language: Language) -> Label | None:
+    """A `{lang: name}` map as a label for this reader, through the one localizer; None when
+    nothing is named."""
+    if not names:
+        return None
+    name, meta = localize(names, language, ["label"])
+    return Label(label=name, fallback=meta["fallback"] is not None)
+
+
+def code_label(names: Mapping[str, str], language: Language, code: str) -> Label:
+    """A code's label; a code with no name at all shows itself, flagged as a fallback."""
+    return label_of(names, language) or Label(label=code, fallback=True)

@@ -11,7 +11,7 @@ from app.actors import service as actors_service
 from app.actors.models import Actor
 from app.api.language import Language
 from app.api.problems import NotFound, Withdrawn
-from app.api.schemas import localize
+from app.api.schemas import code_label, localize
 from app.commitments import queries, working_copy
 from app.commitments.models import (
     ID_PREFIX,
@@ -28,13 +28,22 @@ from app.commitments.schemas import (
     Resources,
     indicator_fields,
 )
-from app.commitments.service import (
+from app.commitments.shapes import (
     SUMMARY_FIELDS,
-    public_sources,
+    PageRefs,
+    page_refs,
     related,
     summary_fields,
 )
 from app.publication.sql import withdrawn_after_public
+
+DETAIL_COLUMNS = (
+    *queries.SUMMARY_COLUMNS,
+    Commitment.event_id,
+    Commitment.indicators,
+    Commitment.resources_amount,
+    Commitment.resources_currency,
+)
 
 
 def get_commitment(
@@ -45,52 +54,78 @@ def get_commitment(
     column = Commitment.id if key.startswith(f"{ID_PREFIX}_") else Commitment.code
     value = key if column is Commitment.id else key.upper()
     row: Any = session.execute(
-        select(
-            *queries.SUMMARY_COLUMNS,
-            Commitment.event_id,
-            Commitment.indicators,
-            Commitment.resources_amount,
-            Commitment.resources_currency,
-        ).where(column == value, queries.visible(preview, now))
+        select(*DETAIL_COLUMNS).where(column == value, queries.visible(preview, now))
     ).first()
     if row is None:
         _raise_if_withdrawn(session, column == value, language)
         raise NotFound("No published commitment has this id or code.")
-    texts = {
-        t.lang: t
-        for t in session.scalars(
-            select(CommitmentTranslation).where(CommitmentTranslation.commitment_id == row.id)
-        )
+    return details(session, [row], language=language, now=now, preview=preview)[0], row.updated_at
+
+
+def full_page(
+    session: Session, ids: list[str], *, language: Language, now: datetime, preview: bool = False
+) -> list[CommitmentDetail]:
+    """The commitments of a list page as their item route serves them (`profile=full`), in
+    the page's order: a fixed number of queries, whatever the number of items."""
+    if not ids:
+        return []
+    found = {
+        row.id: row
+        for row in session.execute(select(*DETAIL_COLUMNS).where(Commitment.id.in_(ids)))
     }
-    if preview:  # editors preview what a publisher would publish: the pending working copy
-        texts = working_copy.previewed_texts(session, row.id, texts)
-    text, meta = localize(texts, language, [*SUMMARY_FIELDS, "text"])
-    actors, fell_back, tags = related(session, [row.id], language)
-    fields = summary_fields(
-        row,
-        text,
-        meta,
-        actors[row.id],
-        row.id in fell_back,
-        tags[row.id],
-        now.date(),
-        public_sources=public_sources(session, [row], now),
-    )
-    detail = CommitmentDetail.model_validate(
-        {
-            **fields,
-            "text": text.text,
-            "event": _event(session, row.event_id, language),
-            "indicators": [_indicator(raw, language) for raw in row.indicators],
-            "resources": (
-                Resources(amount=row.resources_amount, currency=row.resources_currency)
-                if row.resources_amount is not None and row.resources_currency
-                else None
-            ),
-            "progress_updates": _updates(session, row.id, language),
-        }
-    )
-    return detail, row.updated_at
+    rows = [found[i] for i in ids if i in found]
+    return details(session, rows, language=language, now=now, preview=preview)
+
+
+def details(
+    session: Session, rows: list[Any], *, language: Language, now: datetime, preview: bool
+) -> list[CommitmentDetail]:
+    """Whole commitments out of their rows (`DETAIL_COLUMNS`): texts, actors, tags, sources,
+    names, events and progress updates, one query each for all the rows."""
+    ids = [row.id for row in rows]
+    texts: dict[str, dict[str, Any]] = {i: {} for i in ids}
+    for text in session.scalars(
+        select(CommitmentTranslation).where(CommitmentTranslation.commitment_id.in_(ids))
+    ):
+        texts[text.commitment_id][text.lang] = text
+    if preview:  # editors preview what a publisher would publish: the pending working copies
+        texts = {i: working_copy.previewed_texts(session, i, texts[i]) for i in ids}
+    actors, fell_back, tags = related(session, ids, language)
+    events = _events(session, [row.event_id for row in rows if row.event_id])
+    places = [event.place_code for event in events.values() if event.place_code]
+    refs = page_refs(session, rows, tags, now, extra_places=places)
+    updates = updates_of(session, ids, language)
+    found = []
+    for row in rows:
+        text, meta = localize(texts[row.id], language, [*SUMMARY_FIELDS, "text"])
+        fields = summary_fields(
+            row,
+            text,
+            meta,
+            actors[row.id],
+            row.id in fell_back,
+            tags[row.id],
+            now.date(),
+            refs=refs,
+            language=language,
+        )
+        found.append(
+            CommitmentDetail.model_validate(
+                {
+                    **fields,
+                    "text": text.text,
+                    "event": _event_ref(events.get(row.event_id), refs, language),
+                    "indicators": [_indicator(raw, language) for raw in row.indicators],
+                    "resources": (
+                        Resources(amount=row.resources_amount, currency=row.resources_currency)
+                        if row.resources_amount is not None and row.resources_currency
+                        else None
+                    ),
+                    "progress_updates": updates.get(row.id, []),
+                }
+            )
+        )
+    return found
 
 
 def _raise_if_withdrawn(session: Session, where: Any, language: Language) -> None:
@@ -123,34 +158,47 @@ def _indicator(raw: dict[str, Any], language: Language) -> Indicator:
     return Indicator.model_validate(indicator_fields(raw, picked[1] if picked else ""))
 
 
-def _event(session: Session, event_id: str | None, language: Language) -> EventRef | None:
-    if event_id is None:
-        return None
-    event = session.get(Event, event_id)
+def _events(session: Session, event_ids: list[str]) -> dict[str, Event]:
+    if not event_ids:
+        return {}
+    found = session.scalars(select(Event).where(Event.id.in_(sorted(set(event_ids)))))
+    return {event.id: event for event in found}
+
+
+def _event_ref(event: Event | None, refs: PageRefs, language: Language) -> EventRef | None:
     if event is None:
         return None
     picked = language.pick(event.names)
+    place = event.place_code
     return EventRef(
         id=event.id,
         slug=event.slug,
         name=picked[1] if picked else event.slug,
         starts_on=event.starts_on,
         ends_on=event.ends_on,
-        place=event.place_code,
+        place=place,
+        place_label=code_label(refs.names["places"].get(place, {}), language, place).label
+        if place
+        else None,
     )
 
 
-def _updates(session: Session, commitment_id: str, language: Language) -> list[ProgressUpdateRead]:
+def updates_of(
+    session: Session, ids: list[str], language: Language
+) -> dict[str, list[ProgressUpdateRead]]:
+    """The progress updates of many commitments, oldest first: one query, none for no ids."""
+    updates: dict[str, list[ProgressUpdateRead]] = {i: [] for i in ids}
+    if not ids:
+        return updates
     rows = session.execute(
         select(ProgressUpdate, Actor)
         .outerjoin(Actor, Actor.id == ProgressUpdate.reporter_actor_id)
-        .where(ProgressUpdate.commitment_id == commitment_id)
-        .order_by(ProgressUpdate.sequence)
+        .where(ProgressUpdate.commitment_id.in_(ids))
+        .order_by(ProgressUpdate.commitment_id, ProgressUpdate.sequence)
     ).all()
-    updates = []
     for update, actor in rows:
         picked = language.pick(update.narrative)
-        updates.append(
+        updates[update.commitment_id].append(
             ProgressUpdateRead(
                 id=update.id,
                 sequence=update.sequence,

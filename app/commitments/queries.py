@@ -173,6 +173,21 @@ TEXTS = select(
     CommitmentTranslation.quote,
 ).where(CommitmentTranslation.commitment_id.in_(_expanding("ids")))
 
+# The public commitments made in some statements (embedded in them, `include=commitments`).
+REFS = (
+    select(
+        Commitment.id,
+        Commitment.code,
+        Commitment.implementation_status,
+        Commitment.source_anchor,
+        Commitment.source_statement_id,
+    )
+    .where(
+        Commitment.source_statement_id.in_(_expanding("statements")), is_public(bindparam("now"))
+    )
+    .order_by(Commitment.code)
+)
+
 ACTORS = (
     select(
         commitment_actors.c.commitment_id,

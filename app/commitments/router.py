@@ -7,18 +7,19 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import Response
 
 from app.actors.models import ActorType
-from app.api.facets import FacetedPage
 from app.api.language import LanguageDep
-from app.api.pagination import Page, PageDep
+from app.api.pagination import PageDep
 from app.api.params import QueryDay
 from app.api.responses import Fresh, public_response, read_responses
+from app.api.shaping import Shape, documented, require_page_size
 from app.auth.dependencies import PreviewDep
 from app.changes.dependencies import ContentVersionDep
-from app.commitments import detail, service, summary
+from app.commitments import detail, embeds, service, summary
 from app.commitments.facets import COMMITMENT_FACETS
 from app.commitments.models import CommitmentKind, ImplementationStatus, ReportingHealth
 from app.commitments.schemas import (
     CommitmentDetail,
+    CommitmentFields,
     CommitmentSort,
     CommitmentSummary,
     CommitmentSummaryCounts,
@@ -95,38 +96,42 @@ def _list(
     page: PageDep,
     filters: service.CommitmentFilters,
     sort: CommitmentSort,
+    shape: Shape,
     *,
     in_path: bool = False,
     preview: bool = False,
     facets: list[str] | None = None,
 ) -> Response:
     now = request.app.state.clock()
+    require_page_size(shape.profile, page.limit)
 
     def compute() -> Fresh:
         if in_path and filters.statement:  # a statement named in the path: 404, not 422
             statements_service.public_statement_id(
                 session, id_or_slug=filters.statement, now=now, preview=preview
             )
-        result, last_modified = service.list_commitments(
+        result, last_modified = embeds.list_commitments(
             session,
             filters=filters,
             sort=sort,
             language=language,
             page=page,
             now=now,
+            shape=shape,
             preview=preview,
             facets=facets,
         )
         upcoming = service.next_go_live(session, now)
         midnight = next_midnight(now)
-        return Fresh(result, last_modified, min(midnight, upcoming or midnight))
+        keep = embeds.keep(shape, natural="list", page=True)
+        return Fresh(result, last_modified, min(midnight, upcoming or midnight), keep=keep)
 
     return public_response(request, version=version, now=now, language=language, compute=compute)
 
 
 @router.get(
     "/commitments",
-    response_model=FacetedPage[CommitmentSummary],
+    response_model=documented(CommitmentSummary, CommitmentFields, page=True, faceted=True),
     summary="List commitments",
     responses=read_responses(400, 401, 403, 422),
 )
@@ -137,6 +142,7 @@ async def list_commitments(
     version: ContentVersionDep,
     page: PageDep,
     filters: FiltersDep,
+    shape: embeds.ListShapeDep,
     sort: SortQuery = "-made_on",
     preview: PreviewDep = False,
     facets: list[str] = COMMITMENT_FACETS.query,
@@ -150,9 +156,20 @@ async def list_commitments(
     `statement`: the public source statement); each value's `count` is the `total` of the list
     filtered by it (`place`, `term` roll up like their filters; `health` filters as
     `reporting_health`, `year` as `made_from`/`made_to` on that year).
+
+    `profile`, `fields` and `include` shape the answer (see each parameter).
     """
     return _list(
-        request, session, version, language, page, filters, sort, preview=preview, facets=facets
+        request,
+        session,
+        version,
+        language,
+        page,
+        filters,
+        sort,
+        shape,
+        preview=preview,
+        facets=facets,
     )
 
 
@@ -187,7 +204,7 @@ async def summarize_commitments(
 
 @router.get(
     "/commitments/{id_or_code}",
-    response_model=CommitmentDetail,
+    response_model=documented(CommitmentDetail, CommitmentFields),
     summary="Get a commitment",
     responses={
         **read_responses(401, 403, 404, 410, 422),
@@ -202,6 +219,7 @@ async def get_commitment(
     id_or_code: Annotated[
         str, Path(max_length=64, description="Id or code.", examples=["LAD-2022-IOM-01"])
     ],
+    shape: embeds.ItemShapeDep,
     format: jsonld.FormatQuery = None,
     preview: PreviewDep = False,
 ) -> Response:
@@ -209,7 +227,7 @@ async def get_commitment(
 
     With `preview=true` (`content:preview`), a draft, scheduled or withdrawn one too.
     `Accept: application/ld+json` (or `?format=jsonld`) gives it as a schema.org `Action` in
-    JSON-LD instead."""
+    JSON-LD instead. `profile`, `fields` and `include` shape the answer (see each parameter)."""
     now = request.app.state.clock()
     tomorrow = next_midnight(now)
     as_jsonld = jsonld.wanted(request, format)
@@ -218,7 +236,9 @@ async def get_commitment(
         found, last_modified = detail.get_commitment(
             session, key=id_or_code, language=language, now=now, preview=preview
         )
-        fresh = Fresh(found, last_modified, tomorrow)
+        embeds.embed(session, [found], shape, language=language)
+        keep = embeds.keep(shape, natural="full", page=False)
+        fresh = Fresh(found, last_modified, tomorrow, keep=keep)
         if not as_jsonld:
             return jsonld.varying(fresh)
         site = site_for(request)
@@ -237,7 +257,7 @@ async def get_commitment(
 
 @router.get(
     "/statements/{id_or_slug}/commitments",
-    response_model=Page[CommitmentSummary],
+    response_model=documented(CommitmentSummary, CommitmentFields, page=True),
     summary="List a statement's commitments",
     responses=read_responses(400, 401, 403, 404, 422),
     tags=["statements"],
@@ -249,11 +269,22 @@ async def list_statement_commitments(
     version: ContentVersionDep,
     page: PageDep,
     id_or_slug: Annotated[str, Path(max_length=160)],
+    shape: embeds.ListShapeDep,
     sort: SortQuery = "code",
     preview: PreviewDep = False,
 ) -> Response:
-    """The commitments made in one statement, each citing its paragraph and quoting it."""
+    """The commitments made in one statement, each citing its paragraph and quoting it.
+    `profile`, `fields` and `include` shape the answer as on the commitments list."""
     filters = service.CommitmentFilters(statement=id_or_slug, statement_preview=preview)
     return _list(
-        request, session, version, language, page, filters, sort, in_path=True, preview=preview
+        request,
+        session,
+        version,
+        language,
+        page,
+        filters,
+        sort,
+        shape,
+        in_path=True,
+        preview=preview,
     )

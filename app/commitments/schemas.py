@@ -8,6 +8,7 @@ from pydantic import ConfigDict, Field, JsonValue, PlainSerializer, WithJsonSche
 
 from app.actors.schemas import ActorRef
 from app.api.schemas import Localized, Schema
+from app.api.shaping import embed_field, sparse_model
 from app.commitments.models import (
     ActorRole,
     CommitmentKind,
@@ -15,6 +16,7 @@ from app.commitments.models import (
     ImplementationStatus,
     ReportingHealth,
 )
+from app.taxonomy.schemas import TagLabels, TermRead
 
 CommitmentSort = Literal["-made_on", "made_on", "-updated_at", "updated_at", "code"]
 
@@ -42,11 +44,22 @@ _EXAMPLE: dict[str, JsonValue] = {
     ],
     "places": ["019"],
     "terms": ["gcm:21", "sdg:10.7"],
+    "labels": {
+        "places": {"019": {"label": "Americas", "fallback": False}},
+        "topics": {},
+        "terms": {
+            "gcm:21": {"label": "Safe and dignified return and readmission", "fallback": False},
+            "sdg:10.7": {"label": "Well-managed migration policies", "fallback": False},
+        },
+    },
     "source": {
         "statement_id": "stm_0b1q3v8c2kx7d9m4p6r8t0w2y4",
         "anchor": "drivers",
         "url": None,
         "quote": "IOM remains committed to supporting governments in the Americas",
+        "title": "IOM Statement on the Los Angeles Declaration",
+        "slug": "iom-statement-los-angeles-declaration-migration-and-protection",
+        "fallback": False,
     },
     "last_reported_on": "2026-03-02",
     "updated_at": "2026-03-02T10:00:00Z",
@@ -69,6 +82,17 @@ class Source(Schema):
     quote: str | None = Field(
         description="The pledge as worded in that paragraph, in the served language, verbatim."
     )
+    title: str | None = Field(
+        description="Title of the source statement in the served language; null like "
+        "`statement_id` (no statement, or one the public cannot see).",
+    )
+    slug: str | None = Field(
+        description="Slug of the source statement in the same language as `title`."
+    )
+    fallback: bool | None = Field(
+        description="True when `title` and `slug` are in another language than asked; null "
+        "without them.",
+    )
 
 
 class CommitmentSummary(Localized):
@@ -90,9 +114,21 @@ class CommitmentSummary(Localized):
     actors: list[CommitmentActor]
     places: list[str]
     terms: list[str]
+    labels: TagLabels = Field(
+        description="Labels of `places` and `terms` in the served language, keyed by code "
+        "(`topics` stays empty: commitments carry none)."
+    )
     source: Source
     last_reported_on: date | None
     updated_at: datetime
+    progress_updates: list["ProgressUpdateRead"] | None = embed_field(
+        "Its progress updates, oldest first: on lists with `include=progress` (always on the "
+        "full item)."
+    )
+    term_details: dict[str, TermRead] | None = embed_field(
+        "Its framework terms in full (framework, parent, kind, notation, name), keyed by "
+        "code, with `include=terms`."
+    )
 
 
 class Indicator(Schema):
@@ -152,7 +188,10 @@ class EventRef(Schema):
     name: str
     starts_on: date
     ends_on: date | None
-    place: str | None
+    place: str | None = Field(description="Where it took place (ISO 3166-1 alpha-3 or M49).")
+    place_label: str | None = Field(
+        description="Name of `place` in the served language (null without a place)."
+    )
 
 
 class CommitmentDetail(CommitmentSummary):
@@ -188,6 +227,16 @@ class CommitmentRef(Localized):
     implementation_status: ImplementationStatus
     anchor: str | None
     quote: str | None
+    actors: list[CommitmentActor] | None = embed_field(
+        "Who commits, with `include=commitments.actors`."
+    )
+
+
+CommitmentFields = sparse_model(
+    CommitmentDetail,
+    "CommitmentFields",
+    {"id": _EXAMPLE["id"], "code": _EXAMPLE["code"]},  # ?fields=code
+)
 
 
 class Bucket(Schema):

@@ -11,10 +11,9 @@ from sqlalchemy.orm import Session
 
 from app.actors import service as actors_service
 from app.actors.models import ActorType
-from app.api.facets import FacetedPage, facet_values
+from app.api.facets import FacetValue, facet_values
 from app.api.language import Language
 from app.api.pagination import (
-    Page,
     PageRequest,
     SortKey,
     date_sort_key,
@@ -23,12 +22,12 @@ from app.api.pagination import (
     string_sort_key,
 )
 from app.api.problems import FieldError, InvalidParameters, NotFound
-from app.api.schemas import LanguageFallback, also_fell_back, localize
-from app.commitments import queries
+from app.api.schemas import localize
+from app.commitments import queries, shapes
 from app.commitments.drafting import refuse_citing_commitments as refuse_citing_commitments
 from app.commitments.drafting import refuse_orphaned_citations as refuse_orphaned_citations
 from app.commitments.facets import COMMITMENT_FACETS, health_params
-from app.commitments.lifecycle import HealthCutoffs, reporting_health
+from app.commitments.lifecycle import HealthCutoffs
 from app.commitments.models import (
     Commitment,
     CommitmentKind,
@@ -40,11 +39,8 @@ from app.commitments.models import (
 from app.commitments.publishing import announce_citing as announce_citing
 from app.commitments.publishing import announce_naming as announce_naming
 from app.commitments.schemas import (
-    CommitmentActor,
     CommitmentRef,
     CommitmentSort,
-    CommitmentSummary,
-    Source,
 )
 from app.statements import service as statements_service
 from app.taxonomy import service as taxonomy_service
@@ -56,7 +52,6 @@ SORTS: dict[str, SortKey] = {
     "updated_at": datetime_sort_key("updated_at", Commitment.updated_at, descending=False),
     "code": string_sort_key("code", Commitment.code, descending=False),
 }
-SUMMARY_FIELDS = ["title", "summary", "quote"]
 REF_FIELDS = ["title", "quote"]
 
 
@@ -134,136 +129,26 @@ def shape_and_params(
     return shape, params
 
 
-def related(
-    session: Session, ids: list[str], language: Language
-) -> tuple[dict[str, list[CommitmentActor]], set[str], dict[str, dict[str, list[str]]]]:
-    """Actors (named in the served language) and tags of many commitments: two queries."""
-    actors: dict[str, list[CommitmentActor]] = defaultdict(list)
-    fell_back: set[str] = set()
-    tags: dict[str, dict[str, list[str]]] = {
-        i: {"places": [], "terms": [], "kinds": []} for i in ids
-    }
-    if not ids:
-        return actors, fell_back, tags
-    for row in session.execute(queries.ACTORS, {"ids": ids}):
-        ref, fallen = actors_service.actor_ref(row, language)
-        actors[row.commitment_id].append(
-            CommitmentActor.model_validate({**ref.model_dump(), "role": row.role})
-        )
-        if fallen:
-            fell_back.add(row.commitment_id)
-    for commitment_id, kind, code in session.execute(queries.TAGS, {"ids": ids}):
-        tags[commitment_id][kind].append(code)
-    for entry in tags.values():
-        for codes in entry.values():
-            codes.sort()
-    return actors, fell_back, tags
-
-
-def summary_fields(
-    row: Any,
-    text: Any,
-    meta: dict[str, Any],
-    actors: list[CommitmentActor],
-    actor_fallback: bool,
-    tags: dict[str, list[str]],
-    today: date,
-    *,
-    public_sources: set[str],
-) -> dict[str, Any]:
-    """The fields every public shape of a commitment shares. Its source statement shows only
-    while that statement is public: otherwise `statement_id`, `anchor` and `quote` are null
-    (the quote is the statement's own text), and a document `url` stays."""
-    if actor_fallback:
-        actors_fell_back = LanguageFallback(requested_lang=meta["lang"], fields=["actors"])
-        meta = also_fell_back(meta, {"fallback": actors_fell_back})
-    return {
-        "id": row.id,
-        "code": row.code,
-        "title": text.title,
-        "summary": text.summary,
-        "kinds": tags["kinds"],
-        "implementation_status": row.implementation_status,
-        "reporting_health": reporting_health(
-            row.implementation_status, row.last_reported_on, row.made_on, today
-        ),
-        "made_on": row.made_on,
-        "due_on": row.due_on,
-        "due_precision": row.due_precision,
-        "actors": actors,
-        "places": tags["places"],
-        "terms": tags["terms"],
-        "source": _source(row, text, public_sources),
-        "last_reported_on": row.last_reported_on,
-        "updated_at": row.updated_at,
-        **meta,
-    }
-
-
-def _source(row: Any, text: Any, public_sources: set[str]) -> Source:
-    hidden = row.source_statement_id is not None and row.source_statement_id not in public_sources
-    if hidden:
-        return Source(statement_id=None, anchor=None, url=row.source_url, quote=None)
-    return Source(
-        statement_id=row.source_statement_id,
-        anchor=row.source_anchor,
-        url=row.source_url,
-        quote=text.quote,
-    )
-
-
-def public_sources(session: Session, rows: list[Any], now: datetime) -> set[str]:
-    """Which of the rows' source statements the public may see now: one query."""
-    cited = sorted({row.source_statement_id for row in rows if row.source_statement_id})
-    return statements_service.public_ids(session, cited, now)
-
-
-def list_commitments(
+def page_rows(
     session: Session,
     *,
     filters: CommitmentFilters,
     sort: CommitmentSort,
-    language: Language,
     page: PageRequest,
     now: datetime,
+    language: Language,
     preview: bool = False,
-    facets: Sequence[str] | None = None,
-) -> tuple[Page[CommitmentSummary], datetime | None]:
-    """A page of the list; with `facets` (even none), a `FacetedPage` counting those asked for
-    under the same filters."""
+    facets: Sequence[str] = (),
+) -> tuple[list[Any], str | None, int | None, dict[str, list[FacetValue]] | None]:
+    """One keyset page of matching commitments (their list columns), the next cursor, the
+    total when asked for, and the `facets` asked for counted under the same filters."""
     shape, params = shape_and_params(session, filters, sort, now, preview)
     sort_key = SORTS[sort]
     template = queries.page(shape, sort_key, after=page.cursor is not None)
     rows, next_cursor = read_page(session, template, params, page=page, sort=sort_key)
-    ids = [row.id for row in rows]
-    texts: dict[str, dict[str, Any]] = defaultdict(dict)
-    if ids:
-        for text in session.execute(queries.TEXTS, {"ids": ids}):
-            texts[text.commitment_id][text.lang] = text
-    actors, fell_back, tags = related(session, ids, language)
-    sources = public_sources(session, list(rows), now)
-    items = []
-    for row in rows:
-        text, meta = localize(texts[row.id], language, SUMMARY_FIELDS)
-        fields = summary_fields(
-            row,
-            text,
-            meta,
-            actors[row.id],
-            row.id in fell_back,
-            tags[row.id],
-            now.date(),
-            public_sources=sources,
-        )
-        items.append(CommitmentSummary.model_validate(fields))
     total = None
     if page.include_total:
         total = len(session.execute(queries.matching_ids(shape), params).all())
-    last_modified = max((row.updated_at for row in rows), default=None)
-    if facets is None:
-        return Page[CommitmentSummary](items=items, next_cursor=next_cursor, total=total), (
-            last_modified
-        )
     counted = None
     if facets:
         counted = facet_values(
@@ -274,10 +159,7 @@ def list_commitments(
             params={**params, **health_params(now)},
             language=language,
         )
-    result = FacetedPage[CommitmentSummary](
-        items=items, next_cursor=next_cursor, total=total, facets=counted
-    )
-    return result, last_modified
+    return list(rows), next_cursor, total, counted
 
 
 def next_go_live(session: Session, now: datetime) -> datetime | None:
@@ -285,42 +167,41 @@ def next_go_live(session: Session, now: datetime) -> datetime | None:
     return upcoming
 
 
-def refs_for_statement(
-    session: Session, *, statement_id: str, language: Language, now: datetime
-) -> list[CommitmentRef]:
-    """The public commitments made in a statement, for embedding: two queries."""
-    rows = session.execute(
-        select(
-            Commitment.id,
-            Commitment.code,
-            Commitment.implementation_status,
-            Commitment.source_anchor,
-        )
-        .where(Commitment.source_statement_id == statement_id, queries.is_public(now))
-        .order_by(Commitment.code)
-    ).all()
+def refs_for_statements(
+    session: Session,
+    *,
+    statement_ids: list[str],
+    language: Language,
+    now: datetime,
+    with_actors: bool = False,
+) -> dict[str, list[CommitmentRef]]:
+    """The public commitments made in each of the statements, for embedding: two queries for
+    a whole page of statements (three `with_actors`), none without statements."""
+    found: dict[str, list[CommitmentRef]] = {statement_id: [] for statement_id in statement_ids}
+    if not statement_ids:
+        return found
+    rows = session.execute(queries.REFS, {"statements": statement_ids, "now": now}).all()
     ids = [row.id for row in rows]
     texts: dict[str, dict[str, Any]] = defaultdict(dict)
     if ids:
         for text in session.execute(queries.TEXTS, {"ids": ids}):
             texts[text.commitment_id][text.lang] = text
-    refs = []
+    actors, fell_back = shapes.actors_of(session, ids, language) if with_actors else ({}, set())
     for row in rows:
         text, meta = localize(texts[row.id], language, REF_FIELDS)
-        refs.append(
-            CommitmentRef.model_validate(
-                {
-                    "id": row.id,
-                    "code": row.code,
-                    "title": text.title,
-                    "implementation_status": row.implementation_status,
-                    "anchor": row.source_anchor,
-                    "quote": text.quote,
-                    **meta,
-                }
-            )
-        )
-    return refs
+        ref = {
+            "id": row.id,
+            "code": row.code,
+            "title": text.title,
+            "implementation_status": row.implementation_status,
+            "anchor": row.source_anchor,
+            "quote": text.quote,
+            **shapes.with_actor_fallback(meta, row.id in fell_back),
+        }
+        if with_actors:
+            ref["actors"] = actors.get(row.id, [])
+        found[row.source_statement_id].append(CommitmentRef.model_validate(ref))
+    return found
 
 
 def actor_in_use(session: Session, actor_id: str) -> bool:

@@ -229,6 +229,20 @@ SLUGS = {
     for preview in (False, True)
 }
 
+# Slugs and titles of many statements: the public ones, or any but deleted for a preview.
+TRANSLATION_REFS = {
+    preview: select(
+        Statement.id,
+        StatementTranslation.lang,
+        StatementTranslation.slug,
+        StatementTranslation.title,
+    )
+    .join(StatementTranslation, StatementTranslation.statement_id == Statement.id)
+    .where(Statement.id.in_(_expanding("ids")), visible(preview))
+    .order_by(Statement.id, StatementTranslation.lang)
+    for preview in (False, True)
+}
+
 # A 410 only for what the public has seen: never-public content stays a 404.
 WITHDRAWN_BY_ID = select(Statement.withdrawn_at, Statement.withdrawal_note).where(
     Statement.id == bindparam("id"), withdrawn_after_public(Statement)

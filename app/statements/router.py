@@ -1,29 +1,29 @@
 """Read endpoints for statements."""
 
-from typing import Annotated, Literal
+from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Path, Query, Request
 from starlette.responses import Response
 
-from app.api.facets import FacetedPage
 from app.api.language import LanguageDep
 from app.api.pagination import PageDep
 from app.api.responses import Fresh, public_response, read_responses
+from app.api.shaping import documented, require_page_size
 from app.auth.dependencies import PreviewDep
 from app.changes.dependencies import ContentVersionDep
-from app.commitments import service as commitments_service
 from app.config import Settings
 from app.db import SessionDep
 from app.feeds.links import alternate_links, site_for
 from app.jsonld import negotiate as jsonld
 from app.jsonld import statement as statement_ld
-from app.statements import service
+from app.statements import embeds, service
 from app.statements.facets import STATEMENT_FACETS
-from app.statements.params import StatementFiltersDep
+from app.statements.params import ItemShapeDep, ListShapeDep, StatementFiltersDep
 from app.statements.schemas import (
     RevisionList,
     StatementDetail,
+    StatementFields,
     StatementSort,
     StatementSummary,
 )
@@ -33,7 +33,7 @@ router = APIRouter(prefix="/statements", tags=["statements"])
 
 @router.get(
     "",
-    response_model=FacetedPage[StatementSummary],
+    response_model=documented(StatementSummary, StatementFields, page=True, faceted=True),
     summary="List published statements",
     responses=read_responses(400, 422),
 )
@@ -44,6 +44,7 @@ async def list_statements(
     version: ContentVersionDep,
     page: PageDep,
     filters: StatementFiltersDep,
+    shape: ListShapeDep,
     sort: Annotated[StatementSort, Query(description="Sort order; `-` means newest first.")] = (
         "-published_at"
     ),
@@ -60,8 +61,11 @@ async def list_statements(
     statements are available in); each value's `count` is the `total` of the list filtered by it
     (`place`, `term` roll up like their filters; `year` filters as `published_from`/`published_to`
     on that year, `lang` as `available_lang`).
+
+    `profile`, `fields` and `include` shape the answer (see each parameter).
     """
     now = request.app.state.clock()
+    require_page_size(shape.profile, page.limit)
 
     def compute() -> Fresh:
         result, last_modified = service.list_statements(
@@ -72,17 +76,21 @@ async def list_statements(
             page=page,
             now=now,
             preview=preview,
+            full=shape.profile == "full",
             facets=facets,
         )
+        embeds.embed(session, result.items, shape, language=language, now=now, preview=preview)
         feeds = alternate_links(request)  # the same list as Atom, RSS and JSON Feed
-        return Fresh(result, last_modified, service.next_go_live(session, now), links=feeds)
+        upcoming = service.next_go_live(session, now)
+        keep = embeds.keep(shape, natural="list", page=True)
+        return Fresh(result, last_modified, upcoming, links=feeds, keep=keep)
 
     return public_response(request, version=version, now=now, language=language, compute=compute)
 
 
 @router.get(
     "/{id_or_slug}",
-    response_model=StatementDetail,
+    response_model=documented(StatementDetail, StatementFields),
     summary="Get a statement",
     responses={**read_responses(404, 410, 422), **jsonld.response_doc(statement_ld.EXAMPLE)},
 )
@@ -99,10 +107,7 @@ async def get_statement(
             examples=["iom-statement-los-angeles-declaration-migration-and-protection"],
         ),
     ],
-    include: Annotated[
-        list[Literal["commitments"]] | None,
-        Query(description="Embed related resources: `commitments` (one extra query pair)."),
-    ] = None,
+    shape: ItemShapeDep,
     format: jsonld.FormatQuery = None,
     preview: PreviewDep = False,
 ) -> Response:
@@ -113,6 +118,8 @@ async def get_statement(
 
     `Accept: application/ld+json` (or `?format=jsonld`) gives it as a schema.org
     `NewsArticle` in JSON-LD instead.
+
+    `profile`, `fields` and `include` shape the answer (see each parameter).
     """
     now = request.app.state.clock()
     as_jsonld = jsonld.wanted(request, format)
@@ -126,14 +133,12 @@ async def get_statement(
         if id_or_slug != detail.id and id_or_slug not in current_slugs:  # a former slug
             parent = request.url.path.rsplit("/", 1)[0]
             headers = canonical_headers(request, f"{parent}/{quote(detail.slug)}")
-        if include and "commitments" in include:
-            # The reader's preferences as the statement met them: led by its slug's language
-            # when that chose the translation (no fallback), else as negotiated.
-            reader = language if detail.fallback else language.led_by(detail.lang)
-            detail.commitments = commitments_service.refs_for_statement(
-                session, statement_id=detail.id, language=reader, now=now
-            )
-        fresh = Fresh(detail, last_modified, headers=headers)
+        # The reader's preferences as the statement met them: led by its slug's language
+        # when that chose the translation (no fallback), else as negotiated.
+        reader = language if detail.fallback else language.led_by(detail.lang)
+        embeds.embed(session, [detail], shape, language=reader, now=now, preview=preview)
+        keep = embeds.keep(shape, natural="full", page=False)
+        fresh = Fresh(detail, last_modified, headers=headers, keep=keep)
         if not as_jsonld:
             return jsonld.varying(fresh)
         site = site_for(request)

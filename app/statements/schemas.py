@@ -6,6 +6,7 @@ from typing import Any, Literal
 from pydantic import ConfigDict, Field, JsonValue
 
 from app.api.schemas import Localized, Schema
+from app.api.shaping import embed_field, sparse_model
 from app.api.text import (
     Code,
     Input,
@@ -20,6 +21,7 @@ from app.api.text import (
 )
 from app.commitments.schemas import CommitmentRef
 from app.statements.models import StatementType
+from app.taxonomy.schemas import TagLabels, TermRead
 
 StatementSort = Literal["-published_at", "published_at", "-updated_at", "updated_at"]
 
@@ -32,10 +34,25 @@ _SUMMARY_EXAMPLE: dict[str, JsonValue] = {
     "et-la-protection",
     "title": "Communiqué de l'OIM sur la Déclaration de Los Angeles",
     "summary": "L'OIM salue l'adoption de la Déclaration de Los Angeles.",
-    "dateline": {"place": "USA", "text": "Los Angeles"},
+    "dateline": {"place": "USA", "text": "Los Angeles", "label": "États-Unis d'Amérique"},
     "places": ["019"],
-    "topics": ["migration-governance", "counter-trafficking"],
-    "terms": ["gcm:2", "sdg:10.7", "lad:pillar-1"],
+    "topics": ["counter-trafficking", "migration-governance"],
+    "terms": ["gcm:2", "lad:pillar-1", "sdg:10.7"],
+    "labels": {
+        "places": {
+            "019": {"label": "Amériques", "fallback": False},
+            "USA": {"label": "États-Unis d'Amérique", "fallback": False},
+        },
+        "topics": {
+            "counter-trafficking": {"label": "Lutte contre la traite", "fallback": False},
+            "migration-governance": {"label": "Gouvernance des migrations", "fallback": False},
+        },
+        "terms": {
+            "gcm:2": {"label": "Minimiser les facteurs négatifs", "fallback": False},
+            "lad:pillar-1": {"label": "Stability and assistance", "fallback": True},
+            "sdg:10.7": {"label": "Politiques migratoires bien gérées", "fallback": False},
+        },
+    },
     "lang": "fr",
     "available_langs": ["en", "es", "fr"],
     "fallback": None,
@@ -45,6 +62,10 @@ _SUMMARY_EXAMPLE: dict[str, JsonValue] = {
 class Dateline(Schema):
     place: str | None = Field(description="Country of the dateline city (ISO 3166-1 alpha-3).")
     text: str | None = Field(description="The dateline as printed, in the served language.")
+    label: str | None = Field(
+        description="Name of `place` in the served language (its fallback flag is in "
+        "`labels.places`); null without a place."
+    )
 
 
 class Paragraph(Schema):
@@ -89,6 +110,22 @@ class StatementSummary(Localized):
     places: list[str] = Field(description="Places it concerns (alpha-3 or M49 codes).")
     topics: list[str] = Field(description="Topic slugs.")
     terms: list[str] = Field(description="Framework term codes, e.g. `gcm:21`.")
+    labels: TagLabels = Field(
+        description="Labels of the codes above (and of the dateline place) in the served "
+        "language, keyed by code."
+    )
+    translations: dict[str, TranslationRef] | None = embed_field(
+        "Every language it exists in, with its slug and title there: on lists with "
+        "`include=translations` (always on the full item)."
+    )
+    commitments: list[CommitmentRef] | None = embed_field(
+        "The public commitments made in it, with `include=commitments` (each with its "
+        "`actors` with `include=commitments.actors`)."
+    )
+    term_details: dict[str, TermRead] | None = embed_field(
+        "Its framework terms in full (framework, parent, kind, notation, name), keyed by "
+        "code, with `include=terms`."
+    )
 
 
 class StatementDetail(StatementSummary):
@@ -124,8 +161,16 @@ class StatementDetail(StatementSummary):
     )
     commitments: list[CommitmentRef] | None = Field(
         default=None,
-        description="The commitments made in it, with `include=commitments`; null otherwise.",
+        description="The public commitments made in it, with `include=commitments` (each "
+        "with its `actors` with `include=commitments.actors`); null otherwise.",
     )
+
+
+StatementFields = sparse_model(
+    StatementDetail,
+    "StatementFields",
+    {"id": _SUMMARY_EXAMPLE["id"], "title": _SUMMARY_EXAMPLE["title"]},  # ?fields=id,title
+)
 
 
 # --- Editorial shapes (writes and the editorial read) -------------------------------------

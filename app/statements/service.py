@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from app.api.facets import FacetedPage, facet_values, label_of
+from app.api.facets import FacetedPage, facet_values
 from app.api.language import Language
 from app.api.pagination import (
     PageRequest,
@@ -18,8 +18,8 @@ from app.api.pagination import (
     read_page,
 )
 from app.api.problems import NotFound, Withdrawn
-from app.api.schemas import localize
-from app.statements import queries, working_copy
+from app.api.schemas import Label, label_of, localize
+from app.statements import queries, shapes, working_copy
 from app.statements.facets import STATEMENT_FACETS
 from app.statements.models import (
     ID_PREFIX,
@@ -31,7 +31,6 @@ from app.statements.models import (
 )
 from app.statements.queries import is_public
 from app.statements.schemas import (
-    Dateline,
     Paragraph,
     RevisionRead,
     StatementDetail,
@@ -41,14 +40,13 @@ from app.statements.schemas import (
 )
 from app.taxonomy import service as taxonomy_service
 from app.taxonomy.models import Topic
+from app.taxonomy.service import TagNames
 
 # Cursor codecs per public sort name; the SQL for each order lives in queries.page().
 SORTS: dict[str, SortKey] = {
     name: datetime_sort_key(name, getattr(Statement, name.lstrip("-")), name.startswith("-"))
     for name in ("-published_at", "published_at", "-updated_at", "updated_at")
 }
-SUMMARY_FIELDS = ["slug", "title", "dateline", "summary"]
-DETAIL_FIELDS = [*SUMMARY_FIELDS, "body"]
 
 __all__ = ["SORTS", "StatementFilters", "get_statement", "is_public", "list_statements"]
 
@@ -99,34 +97,6 @@ def _shape_and_params(
     return shape, params
 
 
-def _tags_by_statement(session: Session, ids: list[str]) -> dict[str, dict[str, list[str]]]:
-    """Places, topics and terms of many statements in one round trip."""
-    tags: dict[str, dict[str, list[str]]] = {
-        i: {"places": [], "topics": [], "terms": []} for i in ids
-    }
-    if ids:
-        for statement_id, kind, code in session.execute(queries.TAGS, {"ids": ids}):
-            tags[statement_id][kind].append(code)
-    for entry in tags.values():
-        for codes in entry.values():
-            codes.sort()
-    return tags
-
-
-def _summary_fields(row: Any, text: Any, tags: dict[str, list[str]]) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "type": row.type,
-        "published_at": row.published_at,
-        "updated_at": row.updated_at,
-        "slug": text.slug,
-        "title": text.title,
-        "summary": text.summary,
-        "dateline": Dateline(place=row.dateline_place_code, text=text.dateline),
-        **tags,
-    }
-
-
 def list_statements(
     session: Session,
     *,
@@ -136,34 +106,42 @@ def list_statements(
     page: PageRequest,
     now: datetime,
     preview: bool = False,
+    full: bool = False,
     facets: Sequence[str] = (),
-) -> tuple[FacetedPage[StatementSummary], datetime | None]:
-    """A page of the list, with the `facets` asked for counted under the same filters."""
+) -> tuple[FacetedPage[StatementSummary] | FacetedPage[StatementDetail], datetime | None]:
+    """A page of statements in their list shape, or (`full`) each as its item route serves it
+    (bodies and translations included, still a fixed number of queries per page), with the
+    `facets` asked for counted under the same filters."""
     shape, params = _shape_and_params(session, filters, sort, now, preview)
     sort_key = queries.sort_for(shape, SORTS[sort])
     template = queries.page(shape, sort_key, after=page.cursor is not None)
     rows, next_cursor = read_page(session, template, params, page=page, sort=sort_key)
     ids = [row.id for row in rows]
-    texts: dict[str, dict[str, Any]] = defaultdict(dict)
-    if ids:
-        for text in session.execute(queries.SUMMARY_TEXTS, {"ids": ids}):
-            texts[text.statement_id][text.lang] = text
-    if preview:  # editors preview what a publisher would publish: the pending working copies
-        working_copy.previewed_page(session, texts)
-    tags = _tags_by_statement(session, ids)
-    items = []
-    for row in rows:
-        text, meta = localize(texts[row.id], language, SUMMARY_FIELDS)
-        items.append(
-            StatementSummary.model_validate({**_summary_fields(row, text, tags[row.id]), **meta})
-        )
+    tags = shapes.tags_by_statement(session, ids)
+    names = shapes.names_for(session, rows, tags)
+    items: list[StatementSummary] = []
+    if full:
+        texts = shapes.full_texts(session, ids, preview)
+        items = [shapes.detail(row, texts[row.id], tags[row.id], names, language) for row in rows]
+    else:
+        texts = defaultdict(dict)
+        if ids:
+            for text in session.execute(queries.SUMMARY_TEXTS, {"ids": ids}):
+                texts[text.statement_id][text.lang] = text
+        if preview:  # editors preview what a publisher would publish: the working copies
+            working_copy.previewed_page(session, texts)
+        for row in rows:
+            text, meta = localize(texts[row.id], language, shapes.SUMMARY_FIELDS)
+            fields = shapes.summary_fields(row, text, tags[row.id], names, language)
+            items.append(StatementSummary.model_validate({**fields, **meta}))
     total = session.scalar(queries.count(shape), params) if page.include_total else None
     counted = None
     if facets:
         counted = facet_values(
             session, STATEMENT_FACETS, facets, shape=shape, params=params, language=language
         )
-    result = FacetedPage[StatementSummary](
+    # The page's item type is what serializes: a full page must be declared one of details.
+    result = (FacetedPage[StatementDetail] if full else FacetedPage[StatementSummary])(
         items=items, next_cursor=next_cursor, total=total, facets=counted
     )
     return result, max((row.updated_at for row in rows), default=None)
@@ -229,25 +207,9 @@ def get_statement(
     }
     if preview:  # editors preview what a publisher would publish: the pending working copy
         translations = working_copy.previewed_texts(session, row.id, translations)
-    tags = _tags_by_statement(session, [row.id])[row.id]
-    return _detail(row, translations, tags, language), row.updated_at
-
-
-def _detail(
-    row: Any, translations: dict[str, Any], tags: dict[str, list[str]], language: Language
-) -> StatementDetail:
-    """The public item (GET /v1/statements/{id}), for the item route and the export alike."""
-    text, meta = localize(translations, language, DETAIL_FIELDS)
-    return StatementDetail.model_validate(
-        {
-            **_summary_fields(row, text, tags),
-            "body": [Paragraph.model_validate(p) for p in text.body],
-            "translations": {
-                t.lang: TranslationRef(slug=t.slug, title=t.title) for t in translations.values()
-            },
-            **meta,
-        }
-    )
+    tags = shapes.tags_by_statement(session, [row.id])
+    names = shapes.names_for(session, [row], tags)
+    return shapes.detail(row, translations, tags[row.id], names, language), row.updated_at
 
 
 @dataclass(frozen=True)
@@ -259,16 +221,18 @@ class Exported:
     row: Any
     translations: dict[str, Any]
     tags: dict[str, list[str]]
+    names: TagNames  # of the whole batch: labels cost no query per item or language
 
     def render(self, language: Language) -> StatementDetail:
-        return _detail(self.row, self.translations, self.tags, language)
+        return shapes.detail(self.row, self.translations, self.tags, self.names, language)
 
 
 def export_batch(
     session: Session, *, after: str, limit: int, now: datetime, lang: str | None
 ) -> list[Exported]:
     """The next `limit` public statements by id after `after` (with `lang`, only those
-    translated into it), texts and tags included: three queries per batch, whatever its size."""
+    translated into it), texts, tags and their names included: at most six queries per batch,
+    whatever its size."""
     rows = session.execute(
         queries.EXPORT_PAGE[lang is not None],
         {"after": after, "limit": limit, "now": now, "available_lang": lang},
@@ -278,8 +242,9 @@ def export_batch(
     if ids:
         for text in session.scalars(queries.FULL_TEXTS_OF, {"ids": ids}):
             texts[text.statement_id][text.lang] = text
-    tags = _tags_by_statement(session, ids)
-    return [Exported(row.id, row.version, row, texts[row.id], tags[row.id]) for row in rows]
+    tags = shapes.tags_by_statement(session, ids)
+    names = shapes.names_for(session, list(rows), tags)
+    return [Exported(row.id, row.version, row, texts[row.id], tags[row.id], names) for row in rows]
 
 
 def public_slugs(
@@ -311,7 +276,7 @@ def public_ids_query() -> Any:
     return select(Statement.id).where(is_public(bindparam("now")))
 
 
-def titles(session: Session, ids: Sequence[str], language: Language) -> dict[str, tuple[str, bool]]:
+def titles(session: Session, ids: Sequence[str], language: Language) -> dict[str, Label]:
     """`{id: (title, fell back)}` of statements the caller already found public: one query."""
     texts: dict[str, dict[str, str]] = defaultdict(dict)
     if ids:
@@ -326,6 +291,18 @@ def titles(session: Session, ids: Sequence[str], language: Language) -> dict[str
             texts[statement_id][lang] = title
     labels = {statement_id: label_of(by_lang, language) for statement_id, by_lang in texts.items()}
     return {statement_id: label for statement_id, label in labels.items() if label is not None}
+
+
+def translation_refs(
+    session: Session, ids: list[str], now: datetime, preview: bool = False
+) -> dict[str, dict[str, TranslationRef]]:
+    """`{statement id: {lang: slug and title}}` for those of `ids` the public may see now (any
+    but deleted with `preview`): one query, none for an empty list. A hidden one is absent."""
+    found: dict[str, dict[str, TranslationRef]] = defaultdict(dict)
+    if ids:
+        for row in session.execute(queries.TRANSLATION_REFS[preview], {"ids": ids, "now": now}):
+            found[row.id][row.lang] = TranslationRef(slug=row.slug, title=row.title)
+    return dict(found)
 
 
 def public_ids(session: Session, ids: list[str], now: datetime) -> set[str]:

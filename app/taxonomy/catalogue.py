@@ -27,7 +27,7 @@ from app.taxonomy.schemas import (
     TermRead,
     TopicRead,
 )
-from app.taxonomy.service import canonical_place_code, place_subtree, require_known
+from app.taxonomy.service import canonical_place_code, place_subtree, require_known, term_read
 
 PLACE_ORDER = string_sort_key("code", Place.code, descending=False)
 TOPIC_ORDER = string_sort_key("slug", Topic.slug, descending=False)
@@ -189,19 +189,6 @@ def get_framework(
     return _framework_read(framework, language), framework.updated_at
 
 
-def _term_read(term: FrameworkTerm, language: Language) -> dict[str, Any]:
-    name, meta = localize(term.names, language, ["name"], empty="")
-    return {
-        "code": term.code,
-        "framework": term.framework_code,
-        "parent_code": term.parent_code,
-        "kind": term.kind,
-        "notation": term.notation,
-        "name": name,
-        **meta,
-    }
-
-
 def list_terms(
     session: Session,
     *,
@@ -228,7 +215,7 @@ def list_terms(
     total = count_matching(session, statement) if page.include_total else None
     return (
         Page[TermRead](
-            items=[TermRead.model_validate(_term_read(t, language)) for t in rows],
+            items=[TermRead.model_validate(term_read(t, language)) for t in rows],
             next_cursor=next_cursor,
             total=total,
         ),
@@ -255,6 +242,6 @@ def get_term(session: Session, *, code: str, language: Language) -> tuple[TermDe
         )
     )
     detail = TermDetail.model_validate(
-        {**_term_read(term, language), "ancestors": ancestors, "children": children}
+        {**term_read(term, language), "ancestors": ancestors, "children": children}
     )
     return detail, term.updated_at

@@ -3,9 +3,9 @@
 from datetime import date
 from typing import Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, JsonValue
 
-from app.api.schemas import Localized
+from app.api.schemas import Label, Localized, Schema
 
 PlaceKind = Literal["country", "region"]
 
@@ -118,3 +118,21 @@ class TermRead(Localized):
 class TermDetail(TermRead):
     ancestors: list[str] = Field(description="Enclosing terms, from the root down.")
     children: list[str]
+
+
+_LABELS_EXAMPLE: dict[str, JsonValue] = {
+    "places": {"019": {"label": "Americas", "fallback": False}},
+    "topics": {"counter-trafficking": {"label": "Counter-trafficking", "fallback": False}},
+    "terms": {"gcm:2": {"label": "Minimize adverse drivers", "fallback": False}},
+}
+
+
+class TagLabels(Schema):
+    """Labels of exactly the codes the item carries (`places`, `topics`, `terms`, and the
+    dateline place), in the served language; `fallback` says when one is in another."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [_LABELS_EXAMPLE]})
+
+    places: dict[str, Label] = Field(default_factory=dict)
+    topics: dict[str, Label] = Field(default_factory=dict)
+    terms: dict[str, Label] = Field(default_factory=dict)

@@ -1,15 +1,16 @@
 """Taxonomy queries other domains build on: subtrees, rollups and filter validation."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import BindParameter, Select, select
 from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
-from app.api.facets import label_of
 from app.api.language import Language
 from app.api.problems import FieldError, InvalidParameters
+from app.api.schemas import Label, code_label, label_of, localize
 from app.taxonomy.models import FrameworkTerm, Place, Topic
+from app.taxonomy.schemas import TagLabels, TermRead
 
 
 def _codes(codes: Iterable[str] | BindParameter[Any]) -> Any:
@@ -148,40 +149,59 @@ def place_closure(pairs: Select[Any], *, regions_only: bool = False) -> Select[A
     return closure
 
 
-def _labels(
-    session: Session, column: InstrumentedAttribute[str], codes: Sequence[str], language: Language
-) -> dict[str, tuple[str, bool]]:
-    model: Any = column.class_
-    found: dict[str, tuple[str, bool]] = {}
-    if codes:
-        for code, localized in session.execute(
-            select(column, model.names).where(column.in_(codes))
-        ):
-            label = label_of(localized, language)
-            if label is not None:
-                found[code] = label
+TagNames = dict[str, dict[str, dict[str, str]]]
+
+
+def tag_names(
+    session: Session,
+    *,
+    places: Iterable[str] = (),
+    topics: Iterable[str] = (),
+    terms: Iterable[str] = (),
+) -> TagNames:
+    """`{"places"|"topics"|"terms": {code: {lang: name}}}` for the tags of a whole page (or
+    export batch) at once: one query per kind that has codes, at most three, whatever the
+    number of items. Localize them with `tag_labels`, per item and language, with no query."""
+    found: TagNames = {"places": {}, "topics": {}, "terms": {}}
+    wanted = (
+        ("places", Place.code, Place.names, sorted(set(places))),
+        ("topics", Topic.slug, Topic.names, sorted(set(topics))),
+        ("terms", FrameworkTerm.code, FrameworkTerm.names, sorted(set(terms))),
+    )
+    for kind, key, localized, codes in wanted:
+        if codes:
+            rows = session.execute(select(key, localized).where(key.in_(codes))).all()
+            found[kind] = dict(rows)
     return found
 
 
-def topic_labels(
-    session: Session, codes: Sequence[str], language: Language
-) -> dict[str, tuple[str, bool]]:
-    """`{slug: (name, fell back)}` in the reader's language or its fallback: one query."""
-    return _labels(session, Topic.slug, codes, language)
+def tag_labels(
+    names_: TagNames, tags: dict[str, list[str]], language: Language, *extra_places: str | None
+) -> TagLabels:
+    """One item's labels: exactly the codes it carries (plus `extra_places`, e.g. its dateline
+    place), each named through the one localizer."""
+    chosen: dict[str, dict[str, Label]] = {}
+    wanted = [(kind, code) for kind, codes in tags.items() if kind in names_ for code in codes]
+    wanted += [("places", code) for code in extra_places if code is not None]
+    for kind, code in wanted:
+        chosen.setdefault(kind, {})[code] = code_label(names_[kind].get(code, {}), language, code)
+    return TagLabels.model_validate({kind: dict(sorted(by.items())) for kind, by in chosen.items()})
 
 
-def place_labels(
-    session: Session, codes: Sequence[str], language: Language
-) -> dict[str, tuple[str, bool]]:
-    """`{code: (name, fell back)}` in the reader's language or its fallback: one query."""
-    return _labels(session, Place.code, codes, language)
+def _labels_of(kind: str) -> Callable[[Session, Sequence[str], Language], dict[str, Label]]:
+    def resolve(session: Session, codes: Sequence[str], language: Language) -> dict[str, Label]:
+        """`{code: label}` of one kind in the reader's language or its fallback: one query."""
+        found = tag_names(session, **{kind: codes})[kind]
+        named = {code: label_of(by_lang, language) for code, by_lang in found.items()}
+        return {code: label for code, label in named.items() if label is not None}
+
+    return resolve
 
 
-def term_labels(
-    session: Session, codes: Sequence[str], language: Language
-) -> dict[str, tuple[str, bool]]:
-    """`{code: (name, fell back)}` in the reader's language or its fallback: one query."""
-    return _labels(session, FrameworkTerm.code, codes, language)
+# Facet labels: the same names query as an item's labels, one kind at a time.
+topic_labels = _labels_of("topics")
+place_labels = _labels_of("places")
+term_labels = _labels_of("terms")
 
 
 def names(
@@ -194,16 +214,32 @@ def names(
 ) -> dict[str, dict[str, str]]:
     """`{"places"|"topics"|"terms": {code: name}}` in the reader's language (or its fallback),
     for tags an item already carries: at most three small queries."""
-    found: dict[str, dict[str, str]] = {"places": {}, "topics": {}, "terms": {}}
-    wanted = (
-        ("places", Place.code, Place.names, sorted(set(places))),
-        ("topics", Topic.slug, Topic.names, sorted(set(topics))),
-        ("terms", FrameworkTerm.code, FrameworkTerm.names, sorted(set(terms))),
-    )
-    for kind, key, labels, codes in wanted:
-        if codes:
-            for code, localized in session.execute(select(key, labels).where(key.in_(codes))):
-                picked = language.pick(localized)
-                if picked is not None:
-                    found[kind][code] = picked[1]
-    return found
+    found = tag_names(session, places=places, topics=topics, terms=terms)
+    return {
+        kind: {code: code_label(names_, language, code).label for code, names_ in by_code.items()}
+        for kind, by_code in found.items()
+    }
+
+
+def term_read(term: Any, language: Language) -> dict[str, Any]:
+    """A framework term's public fields, named in the reader's language."""
+    name, meta = localize(term.names, language, ["name"], empty="")
+    return {
+        "code": term.code,
+        "framework": term.framework_code,
+        "parent_code": term.parent_code,
+        "kind": term.kind,
+        "notation": term.notation,
+        "name": name,
+        **meta,
+    }
+
+
+def term_reads(session: Session, codes: Iterable[str], language: Language) -> dict[str, TermRead]:
+    """The terms with these codes as `/v1/frameworks/{code}/terms` shows them (`include=terms`):
+    one query for a whole page, none without codes."""
+    wanted = sorted(set(codes))
+    if not wanted:
+        return {}
+    rows = session.scalars(select(FrameworkTerm).where(FrameworkTerm.code.in_(wanted)))
+    return {term.code: TermRead.model_validate(term_read(term, language)) for term in rows}

@@ -72,7 +72,7 @@ class TestListStatements:
             assert "title" in item["fallback"]["fields"]
         seed = next(i for i in items if i["id"] == statement_id_for("iom-lad-2022"))
         assert seed["slug"] == SEED_FR
-        assert seed["dateline"] == {"place": "USA", "text": "Los Angeles"}
+        assert seed["dateline"] == {"place": "USA", "text": "Los Angeles", "label": "États-Unis"}
 
     def test_accept_language_is_used_without_lang_parameter(self, client: TestClient) -> None:
         response = client.get(

@@ -41,7 +41,8 @@ def test_editorial_fields_carry_the_public_names_and_formats(
     editorial = _published(client, editor).json()
     public = client.get(f"/v1/statements/{editorial['id']}?lang=fr").json()
     assert editorial["dateline"] == {"place": "CHE"}
-    assert public["dateline"] == {"place": "CHE", "text": "Genève"}
+    assert public["dateline"] == {"place": "CHE", "text": "Genève", "label": "Suisse"}
+    assert public["labels"]["places"]["CHE"] == {"label": "Suisse", "fallback": False}
     # The same map, keyed by language; the editorial one adds the texts.
     assert set(public["translations"]) == set(editorial["translations"]) == {"en", "fr"}
     for lang, link in public["translations"].items():

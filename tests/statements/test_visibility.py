@@ -344,10 +344,15 @@ class TestCommitmentSources:
             "anchor": "p1",
             "url": None,
             "quote": "T.",
+            "title": shown["title"],
+            "slug": "source-gone",
+            "fallback": False,
         }
+        assert shown["title"]
 
         post(client, writer, f"{statement_url}/unpublish", published.headers["etag"])
-        hidden = {"statement_id": None, "anchor": None, "url": None, "quote": None}
+        hidden = dict.fromkeys(("statement_id", "anchor", "url", "quote", "title", "slug"))
+        hidden["fallback"] = None
         assert client.get(url).json()["source"] == hidden
         listed = client.get("/v1/commitments", params={"limit": 100}).json()["items"]
         assert next(i for i in listed if i["id"] == created.json()["id"])["source"] == hidden
