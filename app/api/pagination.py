@@ -63,6 +63,24 @@ class SortKey:
     descending: bool
     parse: Callable[[Any], Any] = lambda value: value
     dump: Callable[[Any], Any] = lambda value: value
+    # Further columns compared before the id (same direction), e.g. relevance, then date.
+    then: tuple["SortKey", ...] = ()
+
+    @property
+    def keys(self) -> tuple["SortKey", ...]:
+        return (self, *self.then)
+
+    def dump_position(self, row: Any) -> Any:
+        """The cursor value of a row: one value, or a list of them with `then`."""
+        values = [key.dump(getattr(row, key.column.key)) for key in self.keys]
+        return values if self.then else values[0]
+
+    def parse_position(self, value: Any) -> tuple[Any, ...]:
+        if not self.then:
+            return (self.parse(value),)
+        if not isinstance(value, list) or len(value) != len(self.keys):
+            raise ValueError("cursor position has the wrong shape")
+        return tuple(key.parse(item) for key, item in zip(self.keys, value, strict=True))
 
 
 def datetime_sort_key(name: str, column: InstrumentedAttribute[Any], descending: bool) -> SortKey:
@@ -103,8 +121,9 @@ class CursorCodec:
         digest = hmac.new(self._secret, payload, hashlib.sha256).digest()[:12]
         return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
-    def encode(self, sort: SortKey, value: Any, row_id: str) -> str:
-        payload = json.dumps([sort.name, sort.dump(value), row_id], separators=(",", ":"))
+    def encode(self, sort: SortKey, value: Any, row_id: str, *, dumped: bool = False) -> str:
+        position = value if dumped else sort.dump(value)
+        payload = json.dumps([sort.name, position, row_id], separators=(",", ":"))
         body = base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
         return f"{body}.{self._mac(body.encode())}"
 
@@ -119,7 +138,8 @@ class CursorCodec:
         try:
             raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
             name, value, row_id = json.loads(raw)
-            parsed = sort.parse(value)
+            position = sort.parse_position(value)
+            parsed = position if sort.then else position[0]
         except (ValueError, TypeError) as exc:
             raise InvalidCursor("The cursor could not be read.") from exc
         if name != sort.name or not isinstance(row_id, str):
@@ -129,10 +149,9 @@ class CursorCodec:
         return parsed, row_id
 
 
-def keyset_order(sort: SortKey, id_column: InstrumentedAttribute[str]) -> list[Any]:
-    if sort.descending:
-        return [sort.column.desc(), id_column.desc()]
-    return [sort.column.asc(), id_column.asc()]
+def keyset_order(sort: SortKey, id_column: Any) -> list[Any]:
+    columns = [*(key.column for key in sort.keys), id_column]
+    return [c.desc() if sort.descending else c.asc() for c in columns]
 
 
 def keyset_after(
@@ -151,8 +170,12 @@ def keyset_template(query: Select[Any], sort: SortKey, id_column: Any, after: bo
     """A page of `query` in `sort` order, with the position and size as bound parameters
     (`after_value`, `after_id`, `limit`), so the statement can be built once and reused."""
     if after:
-        position = tuple_(bindparam("after_value", type_=sort.column.type), bindparam("after_id"))
-        key = tuple_(sort.column, id_column)
+        values = [
+            bindparam("after_value" if i == 0 else f"after_value_{i}", type_=key.column.type)
+            for i, key in enumerate(sort.keys)
+        ]
+        position = tuple_(*values, bindparam("after_id"))
+        key = tuple_(*(k.column for k in sort.keys), id_column)
         query = query.where(key < position if sort.descending else key > position)
     return query.order_by(*keyset_order(sort, id_column)).limit(bindparam("limit"))
 
@@ -162,7 +185,12 @@ def keyset_params(page: "PageRequest", sort: SortKey) -> dict[str, Any]:
     params: dict[str, Any] = {"limit": page.limit + 1}
     after = page.start_after(sort)
     if after is not None:
-        params["after_value"], params["after_id"] = after
+        value, params["after_id"] = after
+        if sort.then:
+            for i, item in enumerate(value):
+                params["after_value" if i == 0 else f"after_value_{i}"] = item
+        else:
+            params["after_value"] = value
     return params
 
 
@@ -174,7 +202,7 @@ def cut_page(
     if not has_more:
         return kept, None
     last = kept[-1]
-    return kept, page.codec.encode(sort, getattr(last, sort.column.key), last.id)
+    return kept, page.codec.encode(sort, sort.dump_position(last), last.id, dumped=True)
 
 
 def next_page_url(request: Request, cursor: str, base_url: str | None) -> str:

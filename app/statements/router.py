@@ -22,8 +22,8 @@ from app.statements.params import StatementFiltersDep
 from app.statements.schemas import (
     RevisionList,
     StatementDetail,
+    StatementListItem,
     StatementSort,
-    StatementSummary,
 )
 
 router = APIRouter(prefix="/statements", tags=["statements"])
@@ -31,7 +31,7 @@ router = APIRouter(prefix="/statements", tags=["statements"])
 
 @router.get(
     "",
-    response_model=Page[StatementSummary],
+    response_model=Page[StatementListItem],
     summary="List published statements",
     responses=read_responses(400, 422),
 )
@@ -42,16 +42,21 @@ async def list_statements(
     version: ContentVersionDep,
     page: PageDep,
     filters: StatementFiltersDep,
-    sort: Annotated[StatementSort, Query(description="Sort order; `-` means newest first.")] = (
-        "-published_at"
-    ),
+    sort: Annotated[
+        StatementSort | None,
+        Query(
+            description="Sort order; `-` means newest first. Default: `relevance` with `q` "
+            "(a 422 without it), else `-published_at`."
+        ),
+    ] = None,
     preview: PreviewDep = False,
 ) -> Response:
     """Published statements, newest first, in the requested language where translated.
 
-    Filters combine with AND; repeated values of one filter combine with OR. Items not
-    translated into the requested language are served in the default language (or another
-    available one) and say so in `fallback`.
+    With `q`, only the statements matching the search, best first, each with its `score`
+    and a highlighted `snippet`. Filters combine with AND; repeated values of one filter
+    combine with OR. Items not translated into the requested language are served in the
+    default language (or another available one) and say so in `fallback`.
     """
     now = request.app.state.clock()
 

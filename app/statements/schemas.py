@@ -19,9 +19,10 @@ from app.api.text import (
     Title,
 )
 from app.commitments.schemas import CommitmentRef
+from app.search.schemas import Relevance
 from app.statements.models import StatementType
 
-StatementSort = Literal["-published_at", "published_at", "-updated_at", "updated_at"]
+StatementSort = Literal["relevance", "-published_at", "published_at", "-updated_at", "updated_at"]
 
 _SUMMARY_EXAMPLE: dict[str, JsonValue] = {
     "id": "stm_0b1q3v8c2kx7d9m4p6r8t0w2y4",
@@ -89,6 +90,14 @@ class StatementSummary(Localized):
     places: list[str] = Field(description="Places it concerns (alpha-3 or M49 codes).")
     topics: list[str] = Field(description="Topic slugs.")
     terms: list[str] = Field(description="Framework term codes, e.g. `gcm:21`.")
+
+
+class StatementListItem(StatementSummary, Relevance):
+    """A statement in the list, with its relevance when the list was searched (`q`)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{**_SUMMARY_EXAMPLE, "score": None, "snippet": None}]}
+    )
 
 
 class StatementDetail(StatementSummary):

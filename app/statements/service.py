@@ -17,8 +17,9 @@ from app.api.pagination import (
     datetime_sort_key,
     keyset_params,
 )
-from app.api.problems import NotFound, Withdrawn
+from app.api.problems import FieldError, InvalidParameters, NotFound, Withdrawn
 from app.api.schemas import localize
+from app.search import service as search_service
 from app.statements import queries, working_copy
 from app.statements.models import (
     ID_PREFIX,
@@ -34,8 +35,8 @@ from app.statements.schemas import (
     Paragraph,
     RevisionRead,
     StatementDetail,
+    StatementListItem,
     StatementSort,
-    StatementSummary,
     TranslationRef,
 )
 from app.taxonomy import service as taxonomy_service
@@ -46,6 +47,8 @@ SORTS: dict[str, SortKey] = {
     name: datetime_sort_key(name, getattr(Statement, name.lstrip("-")), name.startswith("-"))
     for name in ("-published_at", "published_at", "-updated_at", "updated_at")
 }
+# Relevance exists only with `q`; its SQL depends on the database (queries.relevance).
+RELEVANCE = "relevance"
 SUMMARY_FIELDS = ["slug", "title", "dateline", "summary"]
 DETAIL_FIELDS = [*SUMMARY_FIELDS, "body"]
 
@@ -54,6 +57,7 @@ __all__ = ["SORTS", "StatementFilters", "get_statement", "is_public", "list_stat
 
 @dataclass(frozen=True)
 class StatementFilters:
+    q: str | None = None
     types: list[StatementType] = field(default_factory=list)
     topics: list[str] = field(default_factory=list)
     places: list[str] = field(default_factory=list)
@@ -63,11 +67,30 @@ class StatementFilters:
     available_lang: str | None = None
 
 
+def resolve_sort(sort: str | None, q: str | None) -> str:
+    """Relevance is the default with `q` and meaningless without it (a 422 naming `sort`)."""
+    if sort is None:
+        return RELEVANCE if q is not None else "-published_at"
+    if sort == RELEVANCE and q is None:
+        raise InvalidParameters(
+            "Sorting by relevance needs a search query.",
+            errors=[FieldError(parameter="sort", detail="`relevance` needs `q`.")],
+        )
+    return sort
+
+
 def _shape_and_params(
-    session: Session, filters: StatementFilters, sort: str, now: datetime, preview: bool
+    session: Session,
+    filters: StatementFilters,
+    sort: str,
+    now: datetime,
+    preview: bool,
+    search: search_service.Search | None = None,
 ) -> tuple[queries.ListShape, dict[str, Any]]:
     """Validate filter values and split them into a query shape and its parameters."""
     params: dict[str, Any] = {"now": now}
+    if search is not None:
+        params.update(search.params)
     if filters.types:
         params["types"] = [t.value for t in filters.types]
     if filters.topics:
@@ -92,6 +115,7 @@ def _shape_and_params(
         published_from="published_from" in params,
         published_to="published_before" in params,
         available_lang="available_lang" in params,
+        q=search.shape if search is not None else None,
         sort=sort,
         preview=preview,
     )
@@ -139,14 +163,18 @@ def list_statements(
     session: Session,
     *,
     filters: StatementFilters,
-    sort: StatementSort,
+    sort: StatementSort | None,
     language: Language,
     page: PageRequest,
     now: datetime,
     preview: bool = False,
-) -> tuple[Page[StatementSummary], datetime | None]:
-    shape, params = _shape_and_params(session, filters, sort, now, preview)
-    sort_key = queries.sort_for(shape, SORTS[sort])
+) -> tuple[Page[StatementListItem], datetime | None]:
+    """A page of the list; with `q`, only matches, each with its score and snippet."""
+    order = resolve_sort(sort, filters.q)
+    search = None if filters.q is None else search_service.prepare(session, filters.q, language)
+    shape, params = _shape_and_params(session, filters, order, now, preview, search)
+    base = queries.relevance(shape.q) if shape.q is not None and order == RELEVANCE else None
+    sort_key = queries.sort_for(shape, base or SORTS[order])
     after = page.cursor is not None
     rows, next_cursor = cut_page(
         session.execute(
@@ -163,14 +191,15 @@ def list_statements(
     if preview:  # editors preview what a publisher would publish: the pending working copies
         working_copy.previewed_page(session, texts)
     tags = _tags_by_statement(session, ids)
+    snippets = search.snippets(session, [row.doc_id for row in rows]) if search else {}
     items = []
     for row in rows:
         text, meta = _localized(texts[row.id], language, SUMMARY_FIELDS)
-        items.append(
-            StatementSummary.model_validate({**_summary_fields(row, text, tags[row.id]), **meta})
-        )
+        relevance = {"score": row.score, "snippet": snippets.get(row.doc_id)} if search else {}
+        fields = {**_summary_fields(row, text, tags[row.id]), **meta, **relevance}
+        items.append(StatementListItem.model_validate(fields))
     total = session.scalar(queries.count(shape), params) if page.include_total else None
-    result = Page[StatementSummary](items=items, next_cursor=next_cursor, total=total)
+    result = Page[StatementListItem](items=items, next_cursor=next_cursor, total=total)
     return result, max((row.updated_at for row in rows), default=None)
 
 
