@@ -23,6 +23,7 @@ from sqlalchemy import (
     insert,
     inspect,
     literal,
+    literal_column,
     select,
     tuple_,
 )
@@ -100,7 +101,8 @@ def of_actor(actor: Any) -> list[Document]:
 
 def _tsvector(lang_param: str, field: str, weight: str) -> Any:
     config = cast(bindparam(lang_param, type_=String), REGCONFIG)
-    return func.setweight(func.to_tsvector(config, bindparam(field, type_=String)), weight)
+    words = func.to_tsvector(config, bindparam(field, type_=String))
+    return func.setweight(words, literal_column(f"'{weight}'"))  # a constant "char"
 
 
 def _document_expression() -> Any:

@@ -161,6 +161,11 @@ def tsquery(query: Query) -> str:
     return f"({positive}) & !({excluded})"
 
 
+def positive_tsquery(query: Query) -> str:
+    """The terms to find, without the exclusions (what the rank is computed on)."""
+    return _ts_positive(query)
+
+
 def title_tsquery(query: Query) -> str:
     """Every positive term in the title (weight A)."""
     return _ts_positive(query, ":A")

@@ -68,6 +68,7 @@ def prepare(session: Session, q: str, language: Language) -> Search:
     if dialect == "postgresql":
         params["search_tsquery"] = parser.tsquery(query)
         params["search_title_tsquery"] = parser.title_tsquery(query)
+        params["search_rank_tsquery"] = parser.positive_tsquery(query)
     return Search(query, SearchShape(dialect, len(langs)), params)
 
 

@@ -70,7 +70,9 @@ def _branch(kind: str, shape: SearchShape, i: int) -> Any:
         config = cast(_param(f"search_config_{i}"), REGCONFIG)
         query = func.to_tsquery(config, _param("search_tsquery"))
         in_title = func.to_tsquery(config, _param("search_title_tsquery"))
-        rank = func.ts_rank(literal_column(TS_RANK_WEIGHTS), doc.document, query, 32)
+        # Ranked on the positive terms: ts_rank gives 0 to any query with a `!`.
+        wanted = func.to_tsquery(config, _param("search_rank_tsquery"))
+        rank = func.ts_rank(literal_column(TS_RANK_WEIGHTS), doc.document, wanted, 32)
         tier = case((doc.document.op("@@")(in_title), 1), else_=0)
         return select(doc.item_id, doc.id.label("doc_id"), _score(tier, rank)).where(
             doc.document.op("@@")(query), *conditions
