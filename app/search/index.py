@@ -84,6 +84,8 @@ def of_commitment(text: Any) -> Document:
 
 
 def of_actor(actor: Any) -> list[Document]:
+    """One document per language the actor is named in: its name as the title, its acronym
+    as the summary."""
     names: dict[str, str] = actor.names or {}
     acronyms: dict[str, str] = actor.acronyms or {}
     return [
@@ -91,8 +93,8 @@ def of_actor(actor: Any) -> list[Document]:
             SearchKind.ACTOR,
             actor.id,
             lang,
-            " ".join(part for part in (names.get(lang), acronyms.get(lang)) if part),
-            "",
+            names.get(lang) or acronyms.get(lang, ""),
+            acronyms.get(lang, "") if lang in names else "",
             "",
         )
         for lang in sorted({*names, *acronyms})

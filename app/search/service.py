@@ -1,18 +1,23 @@
 """Search for the lists and `/v1/search`: parse the query, bind it, and make the snippets."""
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from app.api.language import Language
+from app.api.pagination import Page, PageRequest, cut_page, keyset_params
 from app.api.problems import FieldError, InvalidParameters
+from app.api.schemas import LanguageFallback
 from app.search import query as parser
+from app.search import results
 from app.search.analysis import pg_config
+from app.search.schemas import SearchResult
 from app.search.snippets import snippet
 from app.search.sql import DOCUMENTS, LANGS, SearchShape
 
-__all__ = ["Search", "SearchShape", "prepare"]
+__all__ = ["Search", "SearchShape", "prepare", "search"]
 
 
 @dataclass(frozen=True)
@@ -79,3 +84,69 @@ def languages_of(session: Session, ids: list[str]) -> dict[tuple[str, str], set[
         for kind, item_id, lang in session.execute(LANGS, {"ids": ids}):
             found.setdefault((kind, item_id), set()).add(lang)
     return found
+
+
+def _result(
+    row: Any,
+    doc: Any,
+    langs: set[str],
+    slugs: dict[str, dict[str, str]],
+    snippets: dict[int, str],
+    language: Language,
+) -> SearchResult:
+    fallback = None
+    if doc.lang != language.requested:
+        fallback = LanguageFallback(requested_lang=language.requested, fields=["title", "snippet"])
+    plural = {"statement": "statements", "commitment": "commitments", "actor": "actors"}
+    return SearchResult(
+        type=row.type,
+        id=row.id,
+        title=doc.title,
+        slug=slugs.get(row.id, {}).get(doc.lang) if row.type == "statement" else None,
+        snippet=snippets.get(row.doc_id, ""),
+        score=row.score,
+        url=f"/v1/{plural[row.type]}/{row.id}",
+        lang=doc.lang,
+        available_langs=language.askable(langs),
+        fallback=fallback,
+    )
+
+
+def search(
+    session: Session,
+    *,
+    q: str,
+    kinds: list[str],
+    language: Language,
+    page: PageRequest,
+    now: datetime,
+) -> Page[SearchResult]:
+    """Public statements, commitments and actors matching `q`, best first."""
+    prepared = prepare(session, q, language)
+    chosen = tuple(kind for kind in results.KINDS if not kinds or kind in kinds)
+    sort = results.order(chosen, prepared.shape)
+    params = {**prepared.params, "now": now}
+    query = results.page(chosen, prepared.shape, page.cursor is not None)
+    rows, next_cursor = cut_page(
+        session.execute(query, {**params, **keyset_params(page, sort)}).all(), page, sort
+    )
+    doc_ids = [row.doc_id for row in rows]
+    docs = {doc.id: doc for doc in session.execute(DOCUMENTS, {"ids": doc_ids})} if rows else {}
+    snippets = prepared.snippets(session, doc_ids)
+    item_ids = [row.id for row in rows]
+    langs = languages_of(session, item_ids)
+    statement_ids = [row.id for row in rows if row.type == "statement"]
+    slugs: dict[str, dict[str, str]] = {}
+    if statement_ids:
+        for statement_id, lang, slug in session.execute(results.SLUGS, {"ids": statement_ids}):
+            slugs.setdefault(statement_id, {})[lang] = slug
+    items = [
+        _result(row, docs[row.doc_id], langs[(row.type, row.id)], slugs, snippets, language)
+        for row in rows
+    ]
+    total = (
+        session.scalar(results.count(chosen, prepared.shape), params)
+        if page.include_total
+        else None
+    )
+    return Page[SearchResult](items=items, next_cursor=next_cursor, total=total)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from tests.search.helpers import demo, ids, search, write_statement
 
+
 @pytest.mark.parametrize(
     ("q", "lang", "expected"),
     [
@@ -88,7 +89,9 @@ def test_the_snippet_is_escaped_and_marks_only_matched_words(
     )
 
 
-def test_a_long_text_is_cut_around_the_densest_matches(client: TestClient, session: Session) -> None:
+def test_a_long_text_is_cut_around_the_densest_matches(
+    client: TestClient, session: Session
+) -> None:
     filler = " ".join(f"word{i}" for i in range(60))
     write_statement(
         session,
@@ -98,7 +101,8 @@ def test_a_long_text_is_cut_around_the_densest_matches(client: TestClient, sessi
     )
     [hit] = search(client, q="okapi")
     snippet = hit["snippet"]
-    assert snippet.startswith("…") and snippet.endswith("…")
+    assert snippet.startswith("…")
+    assert snippet.endswith("…")
     assert snippet.count("<mark>okapi</mark>") == 2
     assert len(snippet.split()) <= 32
 
@@ -123,7 +127,7 @@ def test_a_sort_can_be_asked_for(client: TestClient) -> None:
 
 def test_without_q_no_relevance(client: TestClient) -> None:
     item = client.get("/v1/statements", params={"limit": 1}).json()["items"][0]
-    assert item["score"] is None and item["snippet"] is None
+    assert (item["score"], item["snippet"]) == (None, None)
     response = client.get("/v1/statements", params={"sort": "relevance"})
     assert response.status_code == 422
     assert response.json()["errors"][0]["parameter"] == "sort"
