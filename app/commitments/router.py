@@ -17,14 +17,15 @@ from app.commitments import detail, service, summary
 from app.commitments.models import ImplementationStatus, ReportingHealth
 from app.commitments.schemas import (
     CommitmentDetail,
+    CommitmentListItem,
     CommitmentSort,
-    CommitmentSummary,
     CommitmentSummaryCounts,
 )
 from app.db import SessionDep
 from app.feeds.links import site_for
 from app.jsonld import commitment as commitment_ld
 from app.jsonld import negotiate as jsonld
+from app.search.schemas import SearchQuery
 from app.statements import service as statements_service
 from app.taxonomy.params import PlaceFilter, TermFilter
 
@@ -37,6 +38,7 @@ def next_midnight(now: datetime) -> datetime:
 
 
 def commitment_filters(
+    q: SearchQuery = None,
     actor: Annotated[
         list[str] | None,
         Query(max_length=20, description="Actor ids or slugs (any of them).", examples=["iom"]),
@@ -64,6 +66,7 @@ def commitment_filters(
     ] = None,
 ) -> service.CommitmentFilters:
     return service.CommitmentFilters(
+        q=q,
         actors=actor or [],
         actor_types=actor_type or [],
         statuses=status or [],
@@ -88,7 +91,7 @@ def _list(
     language: LanguageDep,
     page: PageDep,
     filters: service.CommitmentFilters,
-    sort: CommitmentSort,
+    sort: CommitmentSort | None,
     *,
     in_path: bool = False,
     preview: bool = False,
@@ -118,7 +121,7 @@ def _list(
 
 @router.get(
     "/commitments",
-    response_model=Page[CommitmentSummary],
+    response_model=Page[CommitmentListItem],
     summary="List commitments",
     responses=read_responses(400, 401, 403, 422),
 )
@@ -129,7 +132,13 @@ async def list_commitments(
     version: ContentVersionDep,
     page: PageDep,
     filters: FiltersDep,
-    sort: SortQuery = "-made_on",
+    sort: Annotated[
+        CommitmentSort | None,
+        Query(
+            description="Sort order; `-` means descending. Default: `relevance` with `q` "
+            "(a 422 without it), else `-made_on`."
+        ),
+    ] = None,
     preview: PreviewDep = False,
 ) -> Response:
     """Published commitments with their actors, places, framework terms and source.
@@ -221,7 +230,7 @@ async def get_commitment(
 
 @router.get(
     "/statements/{id_or_slug}/commitments",
-    response_model=Page[CommitmentSummary],
+    response_model=Page[CommitmentListItem],
     summary="List a statement's commitments",
     responses=read_responses(400, 401, 403, 404, 422),
     tags=["statements"],

@@ -15,8 +15,9 @@ from app.commitments.models import (
     ImplementationStatus,
     ReportingHealth,
 )
+from app.search.schemas import Relevance
 
-CommitmentSort = Literal["-made_on", "made_on", "-updated_at", "updated_at", "code"]
+CommitmentSort = Literal["relevance", "-made_on", "made_on", "-updated_at", "updated_at", "code"]
 
 _EXAMPLE: dict[str, JsonValue] = {
     "id": "cmt_0f3k9x2m7q4v8c1n6r5t0w3y8z",
@@ -93,6 +94,14 @@ class CommitmentSummary(Localized):
     source: Source
     last_reported_on: date | None
     updated_at: datetime
+
+
+class CommitmentListItem(CommitmentSummary, Relevance):
+    """A commitment in the list, with its relevance when the list was searched (`q`)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{**_EXAMPLE, "score": None, "snippet": None}]}
+    )
 
 
 class Indicator(Schema):

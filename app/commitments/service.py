@@ -38,11 +38,12 @@ from app.commitments.publishing import announce_citing as announce_citing
 from app.commitments.publishing import announce_naming as announce_naming
 from app.commitments.schemas import (
     CommitmentActor,
+    CommitmentListItem,
     CommitmentRef,
     CommitmentSort,
-    CommitmentSummary,
     Source,
 )
+from app.search import service as search_service
 from app.statements import service as statements_service
 from app.taxonomy import service as taxonomy_service
 
@@ -59,6 +60,7 @@ REF_FIELDS = ["title", "quote"]
 
 @dataclass(frozen=True)
 class CommitmentFilters:
+    q: str | None = None
     actors: list[str] = field(default_factory=list)
     actor_types: list[ActorType] = field(default_factory=list)
     statuses: list[ImplementationStatus] = field(default_factory=list)
@@ -73,10 +75,17 @@ class CommitmentFilters:
 
 
 def shape_and_params(
-    session: Session, filters: CommitmentFilters, sort: str, now: datetime, preview: bool = False
+    session: Session,
+    filters: CommitmentFilters,
+    sort: str,
+    now: datetime,
+    preview: bool = False,
+    search: search_service.Search | None = None,
 ) -> tuple[queries.ListShape, dict[str, Any]]:
     """Validate filter values and split them into a query shape and its parameters."""
     params: dict[str, Any] = {"now": now}
+    if search is not None:
+        params.update(search.params)
     if filters.actors:
         params["actors"] = actors_service.resolve_ids(session, filters.actors, parameter="actor")
     if filters.actor_types:
@@ -121,6 +130,7 @@ def shape_and_params(
         made_from="made_from" in params,
         made_to="made_to" in params,
         due_before="due_before" in params,
+        q=search.shape if search is not None else None,
         sort=sort,
         preview=preview,
     )
@@ -227,14 +237,18 @@ def list_commitments(
     session: Session,
     *,
     filters: CommitmentFilters,
-    sort: CommitmentSort,
+    sort: CommitmentSort | None,
     language: Language,
     page: PageRequest,
     now: datetime,
     preview: bool = False,
-) -> tuple[Page[CommitmentSummary], datetime | None]:
-    shape, params = shape_and_params(session, filters, sort, now, preview)
-    sort_key = SORTS[sort]
+) -> tuple[Page[CommitmentListItem], datetime | None]:
+    """A page of the list; with `q`, only matches, each with its score and snippet."""
+    order = search_service.resolve_sort(sort, filters.q, default="-made_on")
+    search = None if filters.q is None else search_service.prepare(session, filters.q, language)
+    shape, params = shape_and_params(session, filters, order, now, preview, search)
+    relevant = shape.q is not None and order == search_service.RELEVANCE
+    sort_key = queries.relevance(shape.q) if relevant and shape.q else SORTS[order]
     after = page.cursor is not None
     rows, next_cursor = cut_page(
         session.execute(
@@ -250,6 +264,7 @@ def list_commitments(
             texts[text.commitment_id][text.lang] = text
     actors, fell_back, tags = related(session, ids, language)
     sources = public_sources(session, list(rows), now)
+    snippets = search.snippets(session, [row.doc_id for row in rows]) if search else {}
     items = []
     for row in rows:
         text, meta = pick_text(texts[row.id], language, SUMMARY_FIELDS)
@@ -263,12 +278,14 @@ def list_commitments(
             now.date(),
             public_sources=sources,
         )
-        items.append(CommitmentSummary.model_validate(fields))
+        if search is not None:
+            fields.update(score=row.score, snippet=snippets.get(row.doc_id))
+        items.append(CommitmentListItem.model_validate(fields))
     total = None
     if page.include_total:
         total = len(session.execute(queries.matching_ids(shape), params).all())
     return (
-        Page[CommitmentSummary](items=items, next_cursor=next_cursor, total=total),
+        Page[CommitmentListItem](items=items, next_cursor=next_cursor, total=total),
         max((row.updated_at for row in rows), default=None),
     )
 

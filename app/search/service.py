@@ -41,6 +41,21 @@ class Search:
         return found
 
 
+RELEVANCE = "relevance"
+
+
+def resolve_sort(sort: str | None, q: str | None, *, default: str) -> str:
+    """Relevance is the default with `q` and meaningless without it (a 422 naming `sort`)."""
+    if sort is None:
+        return RELEVANCE if q is not None else default
+    if sort == RELEVANCE and q is None:
+        raise InvalidParameters(
+            "Sorting by relevance needs a search query.",
+            errors=[FieldError(parameter="sort", detail="`relevance` needs `q`.")],
+        )
+    return sort
+
+
 def chain(language: Language) -> tuple[str, ...]:
     """The served languages in the order `Language.pick` tries them."""
     return tuple(dict.fromkeys((*language.preferences, language.default, *language.served)))

@@ -17,7 +17,7 @@ from app.api.pagination import (
     datetime_sort_key,
     keyset_params,
 )
-from app.api.problems import FieldError, InvalidParameters, NotFound, Withdrawn
+from app.api.problems import NotFound, Withdrawn
 from app.api.schemas import localize
 from app.search import service as search_service
 from app.statements import queries, working_copy
@@ -48,7 +48,7 @@ SORTS: dict[str, SortKey] = {
     for name in ("-published_at", "published_at", "-updated_at", "updated_at")
 }
 # Relevance exists only with `q`; its SQL depends on the database (queries.relevance).
-RELEVANCE = "relevance"
+RELEVANCE = search_service.RELEVANCE
 SUMMARY_FIELDS = ["slug", "title", "dateline", "summary"]
 DETAIL_FIELDS = [*SUMMARY_FIELDS, "body"]
 
@@ -65,18 +65,6 @@ class StatementFilters:
     published_from: date | None = None
     published_to: date | None = None
     available_lang: str | None = None
-
-
-def resolve_sort(sort: str | None, q: str | None) -> str:
-    """Relevance is the default with `q` and meaningless without it (a 422 naming `sort`)."""
-    if sort is None:
-        return RELEVANCE if q is not None else "-published_at"
-    if sort == RELEVANCE and q is None:
-        raise InvalidParameters(
-            "Sorting by relevance needs a search query.",
-            errors=[FieldError(parameter="sort", detail="`relevance` needs `q`.")],
-        )
-    return sort
 
 
 def _shape_and_params(
@@ -170,7 +158,7 @@ def list_statements(
     preview: bool = False,
 ) -> tuple[Page[StatementListItem], datetime | None]:
     """A page of the list; with `q`, only matches, each with its score and snippet."""
-    order = resolve_sort(sort, filters.q)
+    order = search_service.resolve_sort(sort, filters.q, default="-published_at")
     search = None if filters.q is None else search_service.prepare(session, filters.q, language)
     shape, params = _shape_and_params(session, filters, order, now, preview, search)
     base = queries.relevance(shape.q) if shape.q is not None and order == RELEVANCE else None
