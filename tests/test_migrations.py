@@ -16,7 +16,9 @@ from app.schema import alembic_config, downgrade, upgrade
 
 def drift(engine: Engine) -> list[Any]:
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True, "include_name": include_name})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": include_name}
+        )
         return list(compare_metadata(context, metadata))
 
 
