@@ -72,14 +72,15 @@ def of_statement(text: Any) -> Document:
 
 
 def of_commitment(text: Any) -> Document:
-    lines = [plain(text.text), plain(text.quote)]
+    """Title, summary and text. Not the quote: it is the source statement's words, public
+    only while that statement is (a hidden statement's text must never be found or quoted)."""
     return Document(
         SearchKind.COMMITMENT,
         text.commitment_id,
         text.lang,
         plain(text.title),
         plain(text.summary),
-        "\n".join(line for line in lines if line),
+        plain(text.text),
     )
 
 

@@ -6,14 +6,12 @@ from typing import Annotated
 from fastapi import Depends, Query
 
 from app.api.params import QueryDay
-from app.search.schemas import SearchQuery
 from app.statements.models import StatementType
 from app.statements.service import StatementFilters
 from app.taxonomy.params import PlaceFilter, TermFilter
 
 
 def statement_filters(
-    q: SearchQuery = None,
     type: Annotated[
         list[StatementType] | None,
         Query(description="Only these types (repeat the parameter for several)."),
@@ -40,7 +38,6 @@ def statement_filters(
     ] = None,
 ) -> StatementFilters:
     return StatementFilters(
-        q=q,
         types=type or [],
         topics=topic or [],
         places=place or [],

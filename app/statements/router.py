@@ -1,5 +1,6 @@
 """Read endpoints for statements."""
 
+from dataclasses import replace
 from typing import Annotated, Literal
 from urllib.parse import quote
 
@@ -17,6 +18,7 @@ from app.db import SessionDep
 from app.feeds.links import alternate_links, site_for
 from app.jsonld import negotiate as jsonld
 from app.jsonld import statement as statement_ld
+from app.search.schemas import SearchQuery
 from app.statements import service
 from app.statements.params import StatementFiltersDep
 from app.statements.schemas import (
@@ -42,6 +44,7 @@ async def list_statements(
     version: ContentVersionDep,
     page: PageDep,
     filters: StatementFiltersDep,
+    q: SearchQuery = None,
     sort: Annotated[
         StatementSort | None,
         Query(
@@ -63,7 +66,7 @@ async def list_statements(
     def compute() -> Fresh:
         result, last_modified = service.list_statements(
             session,
-            filters=filters,
+            filters=replace(filters, q=q),
             sort=sort,
             language=language,
             page=page,
