@@ -240,8 +240,8 @@ def _all_documents(session: Session, batch: int) -> Iterator[Document]:
     commitment_texts = select(CommitmentTranslation).order_by(
         CommitmentTranslation.commitment_id, CommitmentTranslation.lang
     )
-    for text in session.scalars(commitment_texts.execution_options(yield_per=batch)):
-        yield of_commitment(text)
+    for commitment_text in session.scalars(commitment_texts.execution_options(yield_per=batch)):
+        yield of_commitment(commitment_text)
     for actor in session.scalars(select(Actor).order_by(Actor.id)):
         yield from of_actor(actor)
 

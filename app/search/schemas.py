@@ -3,7 +3,7 @@
 from typing import Annotated, Literal
 
 from fastapi import Query
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, JsonValue
 
 from app.api.schemas import Localized, Schema
 from app.search.query import MAX_LENGTH, MAX_WORDS
@@ -45,7 +45,7 @@ class Relevance(Schema):
 
 SearchType = Literal["statement", "commitment", "actor"]
 
-_RESULT_EXAMPLE = {
+_RESULT_EXAMPLE: dict[str, JsonValue] = {
     "type": "statement",
     "id": "stm_0b1q3v8c2kx7d9m4p6r8t0w2y4",
     "title": "IOM Statement on the Los Angeles Declaration",

@@ -72,12 +72,12 @@ def _branch(kind: str, shape: SearchShape, i: int) -> Any:
         in_title = func.to_tsquery(config, _param("search_title_tsquery"))
         # Ranked on the positive terms: ts_rank gives 0 to any query with a `!`.
         wanted = func.to_tsquery(config, _param("search_rank_tsquery"))
-        rank = func.ts_rank(literal_column(TS_RANK_WEIGHTS), doc.document, wanted, 32)
+        rank: Any = func.ts_rank(literal_column(TS_RANK_WEIGHTS), doc.document, wanted, 32)
         tier = case((doc.document.op("@@")(in_title), 1), else_=0)
         return select(doc.item_id, doc.id.label("doc_id"), _score(tier, rank)).where(
             doc.document.op("@@")(query), *conditions
         )
-    table = literal_column(FTS_TABLE)
+    table: Any = literal_column(FTS_TABLE)
     found = (
         select(FTS.c.rowid.label("doc_id"), (-func.bm25(table, *BM25_WEIGHTS)).label("rank"))
         .where(table.op("MATCH")(_param(f"search_match_{i}")))
@@ -97,8 +97,9 @@ def _branch(kind: str, shape: SearchShape, i: int) -> Any:
 def hits(kind: str, shape: SearchShape) -> Subquery:
     """The matching items of `kind` with their index row and score (see the module doc)."""
     branches = [_branch(kind, shape, i) for i in range(shape.langs)]
-    combined = branches[0] if len(branches) == 1 else union_all(*branches)
-    return combined.subquery(f"{kind}_hits")
+    combined: Any = branches[0] if len(branches) == 1 else union_all(*branches)
+    subquery: Subquery = combined.subquery(f"{kind}_hits")
+    return subquery
 
 
 DOCUMENTS = select(
