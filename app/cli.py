@@ -230,10 +230,12 @@ def openapi_document(output: str | None) -> None:
             file.write(text)
 
 
+from app.search.cli import reindex_command  # noqa: E402 - the group comes first
 from app.sync.cli import export_command, import_command  # noqa: E402 - the group comes first
 
 main.add_command(export_command)
 main.add_command(import_command)
+main.add_command(reindex_command)
 
 
 def _format(counts: dict[str, int]) -> str:

@@ -8,6 +8,7 @@ from alembic.config import Config
 from sqlalchemy import Connection, Engine
 
 from app.db import make_sessionmaker
+from app.search import index as search_index
 from app.taxonomy.reference import sync_reference_data
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -34,7 +35,9 @@ def downgrade(engine: Engine, revision: str = "base") -> None:
 
 def migrate(engine: Engine, languages: Iterable[str] = ()) -> dict[str, int]:
     """Schema to head, then reference taxonomies in line with the shipped files (place names
-    in `languages` too, the served ones)."""
+    in `languages` too, the served ones), then the search index if it is still empty."""
     upgrade(engine)
     with make_sessionmaker(engine).begin() as session:
-        return sync_reference_data(session, languages)
+        counts = sync_reference_data(session, languages)
+        counts["search documents"] = search_index.fill_if_empty(session)
+        return counts

@@ -8,7 +8,7 @@ from sqlalchemy import Connection
 
 from app.config import get_settings
 from app.db import UTCDateTime, make_engine
-from app.models import metadata
+from app.models import include_name, metadata
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):
@@ -27,6 +27,7 @@ def _run(connection: Connection) -> None:
         connection=connection,
         target_metadata=metadata,
         compare_type=True,
+        include_name=include_name,
         render_item=_render_item,
         # SQLite cannot ALTER most things; batch mode rebuilds the table instead.
         render_as_batch=connection.dialect.name == "sqlite",

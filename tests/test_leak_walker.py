@@ -346,6 +346,7 @@ def build_world(session: Session) -> World:
         if state in REMOVED_STATES:
             world.removed_ids.add(statement.id)
         world.hidden_values.append(f"{word}-{LANGS[0]}")  # the others differ only by suffix
+        world.hidden_values.append(word)  # its unique word, as a search query (`q`)
         # A public commitment citing it (made before the rule, or the statement went away
         # since): it must neither name the statement nor quote it.
         live = state in LIVE_STATES
@@ -395,10 +396,10 @@ def build_world(session: Session) -> World:
         build_commitment(session, commitment)
         if state in LIVE_STATES:  # live: its id and code may show, its pending text not
             world.public_values.append(commitment.id)
-            world.hidden_values.append(word.upper())
+            world.hidden_values += [word.upper(), word]
             continue
         world.hidden_ids.add(commitment.id)
-        world.hidden_values += [commitment.id, word.upper()]
+        world.hidden_values += [commitment.id, word.upper(), word]
         if state in ONCE_PUBLIC_STATES:
             world.once_public_ids.add(commitment.id)
     changes_service.bump(session)
@@ -668,6 +669,15 @@ def test_no_hidden_content_leaks_from_any_public_route(
         for op in operations
         if {"include", "fields", "profile"} <= {p["name"] for p in op.query}
     }
+    searched = ("/v1/search", "/v1/statements", "/v1/commitments")
+    assert "/v1/search" in {op.path for op in operations}  # `q` there is walked with every
+    # hidden word below, like every free-text parameter; here, a search that finds public
+    # content (the live items whose pending copies hold markers among them): no snippet,
+    # title or count may show a hidden word.
+    for path in searched:
+        for lang in langs:
+            for q in (PUBLIC_WORD, f"{PUBLIC_WORD} OR live OR pledge OR title", "live -x"):
+                walker.walk_pages(path, [("q", q), ("lang", lang), ("include_total", "true")])
 
     for operation in operations:
         names = operation.path_params

@@ -10,13 +10,15 @@ from sqlalchemy import Engine, inspect
 
 from app.config import Settings
 from app.db import make_engine
-from app.models import metadata
+from app.models import include_name, metadata
 from app.schema import alembic_config, downgrade, upgrade
 
 
 def drift(engine: Engine) -> list[Any]:
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": include_name}
+        )
         return list(compare_metadata(context, metadata))
 
 

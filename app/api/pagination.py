@@ -94,7 +94,7 @@ def date_sort_key(name: str, column: InstrumentedAttribute[Any], descending: boo
     )
 
 
-def int_sort_key(name: str, column: InstrumentedAttribute[Any], descending: bool) -> SortKey:
+def int_sort_key(name: str, column: Any, descending: bool) -> SortKey:
     return SortKey(name=name, column=column, descending=descending, parse=int, dump=int)
 
 

@@ -22,6 +22,7 @@ from app.feeds import links as feed_links
 from app.feeds.router import router as feeds_router
 from app.navigation.editor_router import router as navigation_editing_router
 from app.navigation.router import router as navigation_router
+from app.search.router import router as search_router
 from app.statements.editor_router import router as statement_editing_router
 from app.statements.router import router as statements_router
 from app.sync.feed_router import router as change_feed_router
@@ -40,6 +41,7 @@ v1.include_router(statement_editing_router)
 v1.include_router(commitments_router)
 v1.include_router(commitment_editing_router)
 v1.include_router(actors_router)
+v1.include_router(search_router)
 v1.include_router(navigation_router)
 v1.include_router(navigation_editing_router)
 v1.include_router(keys_router)

@@ -17,14 +17,22 @@ from app.api.language import Language
 from app.api.pagination import Page, PageRequest
 from app.api.shaping import Profile, Shape, fields_query, page_keep, parse_fields, profile_query
 from app.commitments import detail, service, shapes
-from app.commitments.schemas import CommitmentDetail, CommitmentSort, CommitmentSummary
+from app.commitments.schemas import (
+    CommitmentDetail,
+    CommitmentListItem,
+    CommitmentSort,
+    CommitmentSummary,
+)
+from app.search.schemas import Relevance
 from app.taxonomy import service as taxonomy_service
 
 CommitmentInclude = Literal["progress", "terms"]
 INCLUDES: tuple[str, ...] = get_args(CommitmentInclude)
 EMBED_FIELDS = {"progress": "progress_updates", "terms": "term_details"}
-LIST_FIELDS = [name for name in CommitmentSummary.model_fields if name not in EMBED_FIELDS.values()]
-FULL_FIELDS = [*LIST_FIELDS, "text", "event", "indicators", "resources", "progress_updates"]
+ITEM_FIELDS = [name for name in CommitmentSummary.model_fields if name not in EMBED_FIELDS.values()]
+# A searched list's items also carry their relevance (`q`); the item route has none.
+LIST_FIELDS = [*ITEM_FIELDS, *Relevance.model_fields]
+FULL_FIELDS = [*ITEM_FIELDS, "text", "event", "indicators", "resources", "progress_updates"]
 assert set(FULL_FIELDS) | {"term_details"} == set(CommitmentDetail.model_fields)
 
 
@@ -59,18 +67,18 @@ def list_commitments(
     session: Session,
     *,
     filters: service.CommitmentFilters,
-    sort: CommitmentSort,
+    sort: CommitmentSort | None,
     language: Language,
     page: PageRequest,
     now: datetime,
     shape: Shape,
     preview: bool = False,
     facets: Sequence[str] | None = None,
-) -> tuple[Page[CommitmentSummary] | Page[CommitmentDetail], datetime | None]:
+) -> tuple[Page[CommitmentListItem] | Page[CommitmentDetail], datetime | None]:
     """A page in the list shape, or (`profile=full`) each commitment as its item route serves
     it; embeds filled. A fixed number of queries, whatever the page size. With `facets` (even
     none asked for), a `FacetedPage` counting those asked for under the same filters."""
-    rows, next_cursor, total, counted = service.page_rows(
+    listed = service.page_rows(
         session,
         filters=filters,
         sort=sort,
@@ -80,19 +88,30 @@ def list_commitments(
         preview=preview,
         facets=facets or (),
     )
+    rows, next_cursor, total = listed.rows, listed.next_cursor, listed.total
     ids = [row.id for row in rows]
     # Only the lists that offer facets carry the `facets` member (a statement's commitments
     # list keeps its plain page).
-    extra: dict[str, Any] = {} if facets is None else {"facets": counted}
-    result: Page[CommitmentSummary] | Page[CommitmentDetail]
+    extra: dict[str, Any] = {} if facets is None else {"facets": listed.facets}
+    result: Page[CommitmentListItem] | Page[CommitmentDetail]
     if shape.profile == "full":
         details = detail.full_page(session, ids, language=language, now=now, preview=preview)
         full = Page[CommitmentDetail] if facets is None else FacetedPage[CommitmentDetail]
         result = full(items=details, next_cursor=next_cursor, total=total, **extra)
     else:
         summaries = shapes.summaries(session, rows, language=language, now=now)
-        listed = Page[CommitmentSummary] if facets is None else FacetedPage[CommitmentSummary]
-        result = listed(items=summaries, next_cursor=next_cursor, total=total, **extra)
+        snippets = listed.snippets
+        items = [
+            CommitmentListItem.model_validate(
+                {
+                    **summary.__dict__,
+                    **({"score": row.score, "snippet": snippets[row.id]} if snippets else {}),
+                }
+            )
+            for row, summary in zip(rows, summaries, strict=True)
+        ]
+        plain = Page[CommitmentListItem] if facets is None else FacetedPage[CommitmentListItem]
+        result = plain(items=items, next_cursor=next_cursor, total=total, **extra)
     embed(session, result.items, shape, language=language)
     return result, max((row.updated_at for row in rows), default=None)
 

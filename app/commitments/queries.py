@@ -1,6 +1,6 @@
 """SQL for the commitment read paths, built once per filter shape (see statements/queries.py)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 
 from app.actors.models import Actor
-from app.api.pagination import SortKey, keyset_template
+from app.api.pagination import SortKey, datetime_sort_key, int_sort_key, keyset_template
 from app.commitments.models import (
     TERMINAL_STATUSES,
     Commitment,
@@ -31,6 +31,8 @@ from app.commitments.models import (
     commitment_terms,
 )
 from app.publication.sql import next_go_live, public_now
+from app.search.models import SearchKind
+from app.search.sql import SearchShape, hits
 from app.taxonomy import service as taxonomy_service
 
 AnySelect = Select[*tuple[Any, ...]]
@@ -86,6 +88,7 @@ class ListShape:
     made_from: bool = False
     made_to: bool = False
     due_before: bool = False
+    q: SearchShape | None = None  # full-text search (its SQL depends on the database)
     sort: str = "-made_on"
     preview: bool = False  # drafts, scheduled and withdrawn too (content:preview only)
 
@@ -104,6 +107,11 @@ TERM_SUBTREE = taxonomy_service.term_subtree(_expanding("terms"))
 @lru_cache(maxsize=256)
 def matching(shape: ListShape) -> AnySelect:
     query: AnySelect = select(*SUMMARY_COLUMNS).where(visible(shape.preview, bindparam("now")))
+    if shape.q is not None:  # each row also has the hit's score and index row (snippet)
+        found = hits(SearchKind.COMMITMENT, shape.q)
+        query = query.join(found, found.c.item_id == Commitment.id).add_columns(
+            found.c.score, found.c.doc_id, Commitment.published_at
+        )
     if shape.actors:
         query = query.where(
             exists().where(
@@ -158,6 +166,14 @@ def matching(shape: ListShape) -> AnySelect:
 def page(shape: ListShape, sort: SortKey, after: bool) -> AnySelect:
     """One keyset page of the shape's matches (see pagination.keyset_template)."""
     return keyset_template(matching(shape), sort, Commitment.id, after)
+
+
+@lru_cache(maxsize=16)
+def relevance(search: SearchShape) -> SortKey:
+    """Best hits first; newer before older on equal scores; then the id."""
+    score = hits(SearchKind.COMMITMENT, search).c.score
+    newest = datetime_sort_key("-published_at", Commitment.published_at, descending=True)
+    return replace(int_sort_key("relevance", score, descending=True), then=(newest,))
 
 
 @lru_cache(maxsize=256)

@@ -20,14 +20,15 @@ from app.commitments.models import CommitmentKind, ImplementationStatus, Reporti
 from app.commitments.schemas import (
     CommitmentDetail,
     CommitmentFields,
+    CommitmentListItem,
     CommitmentSort,
-    CommitmentSummary,
     CommitmentSummaryCounts,
 )
 from app.db import SessionDep
 from app.feeds.links import site_for
 from app.jsonld import commitment as commitment_ld
 from app.jsonld import negotiate as jsonld
+from app.search.schemas import SearchQuery
 from app.statements import service as statements_service
 from app.taxonomy.params import PlaceFilter, TermFilter
 
@@ -40,6 +41,7 @@ def next_midnight(now: datetime) -> datetime:
 
 
 def commitment_filters(
+    q: SearchQuery = None,
     actor: Annotated[
         list[str] | None,
         Query(max_length=20, description="Actor ids or slugs (any of them).", examples=["iom"]),
@@ -70,6 +72,7 @@ def commitment_filters(
     ] = None,
 ) -> service.CommitmentFilters:
     return service.CommitmentFilters(
+        q=q,
         actors=actor or [],
         actor_types=actor_type or [],
         statuses=status or [],
@@ -95,7 +98,7 @@ def _list(
     language: LanguageDep,
     page: PageDep,
     filters: service.CommitmentFilters,
-    sort: CommitmentSort,
+    sort: CommitmentSort | None,
     shape: Shape,
     *,
     in_path: bool = False,
@@ -131,7 +134,7 @@ def _list(
 
 @router.get(
     "/commitments",
-    response_model=documented(CommitmentSummary, CommitmentFields, page=True, faceted=True),
+    response_model=documented(CommitmentListItem, CommitmentFields, page=True, faceted=True),
     summary="List commitments",
     responses=read_responses(400, 401, 403, 422),
 )
@@ -143,14 +146,22 @@ async def list_commitments(
     page: PageDep,
     filters: FiltersDep,
     shape: embeds.ListShapeDep,
-    sort: SortQuery = "-made_on",
+    sort: Annotated[
+        CommitmentSort | None,
+        Query(
+            description="Sort order; `-` means descending. Default: `relevance` with `q` "
+            "(a 422 without it), else `-made_on`."
+        ),
+    ] = None,
     preview: PreviewDep = False,
     facets: list[str] = COMMITMENT_FACETS.query,
 ) -> Response:
     """Published commitments with their actors, places, framework terms and source.
 
-    Filters combine with AND; repeated values of one filter combine with OR. With
-    `preview=true` (`content:preview`), drafts, scheduled and withdrawn ones too.
+    With `q`, only the commitments matching the search, best first, each with its `score`
+    and a highlighted `snippet`. Filters combine with AND; repeated values of one filter
+    combine with OR. With `preview=true` (`content:preview`), drafts, scheduled and withdrawn
+    ones too.
 
     `facets=` counts the matches per value (`health`: reporting health, `year`: of `made_on`,
     `statement`: the public source statement); each value's `count` is the `total` of the list
@@ -257,7 +268,7 @@ async def get_commitment(
 
 @router.get(
     "/statements/{id_or_slug}/commitments",
-    response_model=documented(CommitmentSummary, CommitmentFields, page=True),
+    response_model=documented(CommitmentListItem, CommitmentFields, page=True),
     summary="List a statement's commitments",
     responses=read_responses(400, 401, 403, 404, 422),
     tags=["statements"],

@@ -16,9 +16,10 @@ from app.commitments.models import (
     ImplementationStatus,
     ReportingHealth,
 )
+from app.search.schemas import Relevance
 from app.taxonomy.schemas import TagLabels, TermRead
 
-CommitmentSort = Literal["-made_on", "made_on", "-updated_at", "updated_at", "code"]
+CommitmentSort = Literal["relevance", "-made_on", "made_on", "-updated_at", "updated_at", "code"]
 
 _EXAMPLE: dict[str, JsonValue] = {
     "id": "cmt_0f3k9x2m7q4v8c1n6r5t0w3y8z",
@@ -128,6 +129,14 @@ class CommitmentSummary(Localized):
     term_details: dict[str, TermRead] | None = embed_field(
         "Its framework terms in full (framework, parent, kind, notation, name), keyed by "
         "code, with `include=terms`."
+    )
+
+
+class CommitmentListItem(CommitmentSummary, Relevance):
+    """A commitment in the list, with its relevance when the list was searched (`q`)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{**_EXAMPLE, "score": None, "snippet": None}]}
     )
 
 

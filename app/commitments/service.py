@@ -42,6 +42,7 @@ from app.commitments.schemas import (
     CommitmentRef,
     CommitmentSort,
 )
+from app.search import service as search_service
 from app.statements import service as statements_service
 from app.taxonomy import service as taxonomy_service
 
@@ -57,6 +58,7 @@ REF_FIELDS = ["title", "quote"]
 
 @dataclass(frozen=True)
 class CommitmentFilters:
+    q: str | None = None
     actors: list[str] = field(default_factory=list)
     actor_types: list[ActorType] = field(default_factory=list)
     statuses: list[ImplementationStatus] = field(default_factory=list)
@@ -72,10 +74,17 @@ class CommitmentFilters:
 
 
 def shape_and_params(
-    session: Session, filters: CommitmentFilters, sort: str, now: datetime, preview: bool = False
+    session: Session,
+    filters: CommitmentFilters,
+    sort: str,
+    now: datetime,
+    preview: bool = False,
+    search: search_service.Search | None = None,
 ) -> tuple[queries.ListShape, dict[str, Any]]:
     """Validate filter values and split them into a query shape and its parameters."""
     params: dict[str, Any] = {"now": now}
+    if search is not None:
+        params.update(search.params)
     if filters.actors:
         params["actors"] = actors_service.resolve_ids(session, filters.actors, parameter="actor")
     if filters.actor_types:
@@ -123,6 +132,7 @@ def shape_and_params(
         made_from="made_from" in params,
         made_to="made_to" in params,
         due_before="due_before" in params,
+        q=search.shape if search is not None else None,
         sort=sort,
         preview=preview,
     )
@@ -133,17 +143,21 @@ def page_rows(
     session: Session,
     *,
     filters: CommitmentFilters,
-    sort: CommitmentSort,
+    sort: CommitmentSort | None,
     page: PageRequest,
     now: datetime,
     language: Language,
     preview: bool = False,
     facets: Sequence[str] = (),
-) -> tuple[list[Any], str | None, int | None, dict[str, list[FacetValue]] | None]:
+) -> "ListedPage":
     """One keyset page of matching commitments (their list columns), the next cursor, the
-    total when asked for, and the `facets` asked for counted under the same filters."""
-    shape, params = shape_and_params(session, filters, sort, now, preview)
-    sort_key = SORTS[sort]
+    total when asked for, the `facets` asked for counted under the same filters, and with `q`
+    each row's snippet (rows then carry their `score`)."""
+    order = search_service.resolve_sort(sort, filters.q, default="-made_on")
+    search = None if filters.q is None else search_service.prepare(session, filters.q, language)
+    shape, params = shape_and_params(session, filters, order, now, preview, search)
+    relevant = shape.q is not None and order == search_service.RELEVANCE
+    sort_key = queries.relevance(shape.q) if relevant and shape.q else SORTS[order]
     template = queries.page(shape, sort_key, after=page.cursor is not None)
     rows, next_cursor = read_page(session, template, params, page=page, sort=sort_key)
     total = None
@@ -159,7 +173,22 @@ def page_rows(
             params={**params, **health_params(now)},
             language=language,
         )
-    return list(rows), next_cursor, total, counted
+    snippets = None
+    if search is not None:
+        by_doc = search.snippets(session, [row.doc_id for row in rows])
+        snippets = {row.id: by_doc.get(row.doc_id) for row in rows}
+    return ListedPage(list(rows), next_cursor, total, counted, snippets)
+
+
+@dataclass(frozen=True)
+class ListedPage:
+    """What `page_rows` found: rows in page order and what goes around them."""
+
+    rows: list[Any]
+    next_cursor: str | None
+    total: int | None
+    facets: dict[str, list[FacetValue]] | None
+    snippets: dict[str, str | None] | None  # by commitment id, with `q` only
 
 
 def next_go_live(session: Session, now: datetime) -> datetime | None:

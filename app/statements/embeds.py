@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from app.api.language import Language
 from app.api.shaping import Shape, page_keep
 from app.commitments import service as commitments_service
+from app.search.schemas import Relevance
 from app.statements import service
 from app.statements.schemas import StatementDetail, StatementSummary
 from app.taxonomy import service as taxonomy_service
@@ -26,8 +27,10 @@ EMBED_FIELDS = {
     "translations": "translations",
     "terms": "term_details",
 }
-LIST_FIELDS = [name for name in StatementSummary.model_fields if name not in EMBED_FIELDS.values()]
-FULL_FIELDS = [*LIST_FIELDS, "body", "translations", "commitments"]
+ITEM_FIELDS = [name for name in StatementSummary.model_fields if name not in EMBED_FIELDS.values()]
+# A searched list's items also carry their relevance (`q`); the item route has none.
+LIST_FIELDS = [*ITEM_FIELDS, *Relevance.model_fields]
+FULL_FIELDS = [*ITEM_FIELDS, "body", "translations", "commitments"]
 assert set(FULL_FIELDS) | {"term_details"} == set(StatementDetail.model_fields)
 
 

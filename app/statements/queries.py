@@ -20,8 +20,10 @@ from sqlalchemy import (
     union_all,
 )
 
-from app.api.pagination import SortKey, keyset_template
+from app.api.pagination import SortKey, datetime_sort_key, int_sort_key, keyset_template
 from app.publication.sql import next_go_live, public_now, withdrawn_after_public
+from app.search.models import SearchKind
+from app.search.sql import SearchShape, hits
 from app.statements.models import (
     FormerSlug,
     Statement,
@@ -58,6 +60,7 @@ class ListShape:
     published_from: bool = False
     published_to: bool = False
     available_lang: bool = False
+    q: SearchShape | None = None  # full-text search (its SQL depends on the database)
     sort: str = "-published_at"
     preview: bool = False  # drafts, scheduled and withdrawn too (content:preview only)
 
@@ -79,8 +82,14 @@ TERM_SUBTREE = taxonomy_service.term_subtree(_expanding("terms"))
 
 @lru_cache(maxsize=256)
 def matching(shape: ListShape) -> AnySelect:
-    """Public statements matching the filters, unordered (for pages and counts)."""
+    """Public statements matching the filters, unordered (for pages and counts). With `q`,
+    each row also has the hit's `score` and `doc_id` (its index row, for the snippet)."""
     query: AnySelect = select(*SUMMARY_COLUMNS).where(visible(shape.preview))
+    if shape.q is not None:
+        found = hits(SearchKind.STATEMENT, shape.q)
+        query = query.join(found, found.c.item_id == Statement.id).add_columns(
+            found.c.score, found.c.doc_id
+        )
     if shape.types:
         query = query.where(Statement.type.in_(_expanding("types")))
     if shape.topics:
@@ -122,7 +131,7 @@ def matching(shape: ListShape) -> AnySelect:
 def page(shape: ListShape, sort: SortKey, after: bool) -> AnySelect:
     """One keyset page of the shape's matches (see pagination.keyset_template)."""
     query = matching(shape)
-    if sort.column is PREVIEW_SORT:
+    if any(key.column is PREVIEW_SORT for key in sort.keys):
         query = query.add_columns(PREVIEW_SORT)
     return keyset_template(query, sort, Statement.id, after)
 
@@ -135,7 +144,17 @@ def sort_for(shape: ListShape, sort: SortKey) -> SortKey:
     """The sort key a shape pages on (previews sort undated drafts by creation)."""
     if shape.preview and sort.column is Statement.published_at:
         return replace(sort, column=PREVIEW_SORT)
+    if shape.preview and sort.then:
+        return replace(sort, then=(replace(sort.then[0], column=PREVIEW_SORT),))
     return sort
+
+
+@lru_cache(maxsize=16)
+def relevance(search: SearchShape) -> SortKey:
+    """Best hits first; newer before older on equal scores; then the id."""
+    score = hits(SearchKind.STATEMENT, search).c.score
+    newest = datetime_sort_key("-published_at", Statement.published_at, descending=True)
+    return replace(int_sort_key("relevance", score, descending=True), then=(newest,))
 
 
 @lru_cache(maxsize=256)

@@ -1,5 +1,6 @@
 """Read endpoints for statements."""
 
+from dataclasses import replace
 from typing import Annotated
 from urllib.parse import quote
 
@@ -17,6 +18,7 @@ from app.db import SessionDep
 from app.feeds.links import alternate_links, site_for
 from app.jsonld import negotiate as jsonld
 from app.jsonld import statement as statement_ld
+from app.search.schemas import SearchQuery
 from app.statements import embeds, service
 from app.statements.facets import STATEMENT_FACETS
 from app.statements.params import ItemShapeDep, ListShapeDep, StatementFiltersDep
@@ -24,8 +26,8 @@ from app.statements.schemas import (
     RevisionList,
     StatementDetail,
     StatementFields,
+    StatementListItem,
     StatementSort,
-    StatementSummary,
 )
 
 router = APIRouter(prefix="/statements", tags=["statements"])
@@ -33,7 +35,7 @@ router = APIRouter(prefix="/statements", tags=["statements"])
 
 @router.get(
     "",
-    response_model=documented(StatementSummary, StatementFields, page=True, faceted=True),
+    response_model=documented(StatementListItem, StatementFields, page=True, faceted=True),
     summary="List published statements",
     responses=read_responses(400, 422),
 )
@@ -45,17 +47,24 @@ async def list_statements(
     page: PageDep,
     filters: StatementFiltersDep,
     shape: ListShapeDep,
-    sort: Annotated[StatementSort, Query(description="Sort order; `-` means newest first.")] = (
-        "-published_at"
-    ),
+    q: SearchQuery = None,
+    sort: Annotated[
+        StatementSort | None,
+        Query(
+            description="Sort order; `-` means newest first. Default: `relevance` with `q` "
+            "(a 422 without it), else `-published_at`."
+        ),
+    ] = None,
     preview: PreviewDep = False,
     facets: list[str] = STATEMENT_FACETS.query,
 ) -> Response:
     """Published statements, newest first, in the requested language where translated.
 
-    Filters combine with AND; repeated values of one filter combine with OR. Items not
-    translated into the requested language are served in the default language (or another
-    available one) and say so in `fallback`.
+    With `q`, only the statements matching the search, best first, each with its `score`
+    and a highlighted `snippet`. Filters combine with AND; repeated values of one filter
+    combine with OR. Items not translated into the requested language are served in the
+    default language (or another available one) and say so in `fallback`.
+
 
     `facets=` counts the matches per value (`year`: of publication, `lang`: languages the
     statements are available in); each value's `count` is the `total` of the list filtered by it
@@ -70,7 +79,7 @@ async def list_statements(
     def compute() -> Fresh:
         result, last_modified = service.list_statements(
             session,
-            filters=filters,
+            filters=replace(filters, q=q),
             sort=sort,
             language=language,
             page=page,

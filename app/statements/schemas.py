@@ -20,10 +20,11 @@ from app.api.text import (
     Title,
 )
 from app.commitments.schemas import CommitmentRef
+from app.search.schemas import Relevance
 from app.statements.models import StatementType
 from app.taxonomy.schemas import TagLabels, TermRead
 
-StatementSort = Literal["-published_at", "published_at", "-updated_at", "updated_at"]
+StatementSort = Literal["relevance", "-published_at", "published_at", "-updated_at", "updated_at"]
 
 _SUMMARY_EXAMPLE: dict[str, JsonValue] = {
     "id": "stm_0b1q3v8c2kx7d9m4p6r8t0w2y4",
@@ -125,6 +126,14 @@ class StatementSummary(Localized):
     term_details: dict[str, TermRead] | None = embed_field(
         "Its framework terms in full (framework, parent, kind, notation, name), keyed by "
         "code, with `include=terms`."
+    )
+
+
+class StatementListItem(StatementSummary, Relevance):
+    """A statement in the list, with its relevance when the list was searched (`q`)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{**_SUMMARY_EXAMPLE, "score": None, "snippet": None}]}
     )
 
 

@@ -19,6 +19,7 @@ from app.api.pagination import (
 )
 from app.api.problems import NotFound, Withdrawn
 from app.api.schemas import Label, label_of, localize
+from app.search import service as search_service
 from app.statements import queries, shapes, working_copy
 from app.statements.facets import STATEMENT_FACETS
 from app.statements.models import (
@@ -34,8 +35,8 @@ from app.statements.schemas import (
     Paragraph,
     RevisionRead,
     StatementDetail,
+    StatementListItem,
     StatementSort,
-    StatementSummary,
     TranslationRef,
 )
 from app.taxonomy import service as taxonomy_service
@@ -47,12 +48,15 @@ SORTS: dict[str, SortKey] = {
     name: datetime_sort_key(name, getattr(Statement, name.lstrip("-")), name.startswith("-"))
     for name in ("-published_at", "published_at", "-updated_at", "updated_at")
 }
+# Relevance exists only with `q`; its SQL depends on the database (queries.relevance).
+RELEVANCE = search_service.RELEVANCE
 
 __all__ = ["SORTS", "StatementFilters", "get_statement", "is_public", "list_statements"]
 
 
 @dataclass(frozen=True)
 class StatementFilters:
+    q: str | None = None
     types: list[StatementType] = field(default_factory=list)
     topics: list[str] = field(default_factory=list)
     places: list[str] = field(default_factory=list)
@@ -63,10 +67,17 @@ class StatementFilters:
 
 
 def _shape_and_params(
-    session: Session, filters: StatementFilters, sort: str, now: datetime, preview: bool
+    session: Session,
+    filters: StatementFilters,
+    sort: str,
+    now: datetime,
+    preview: bool,
+    search: search_service.Search | None = None,
 ) -> tuple[queries.ListShape, dict[str, Any]]:
     """Validate filter values and split them into a query shape and its parameters."""
     params: dict[str, Any] = {"now": now}
+    if search is not None:
+        params.update(search.params)
     if filters.types:
         params["types"] = [t.value for t in filters.types]
     if filters.topics:
@@ -91,6 +102,7 @@ def _shape_and_params(
         published_from="published_from" in params,
         published_to="published_before" in params,
         available_lang="available_lang" in params,
+        q=search.shape if search is not None else None,
         sort=sort,
         preview=preview,
     )
@@ -101,25 +113,29 @@ def list_statements(
     session: Session,
     *,
     filters: StatementFilters,
-    sort: StatementSort,
+    sort: StatementSort | None,
     language: Language,
     page: PageRequest,
     now: datetime,
     preview: bool = False,
     full: bool = False,
     facets: Sequence[str] = (),
-) -> tuple[FacetedPage[StatementSummary] | FacetedPage[StatementDetail], datetime | None]:
+) -> tuple[FacetedPage[StatementListItem] | FacetedPage[StatementDetail], datetime | None]:
     """A page of statements in their list shape, or (`full`) each as its item route serves it
     (bodies and translations included, still a fixed number of queries per page), with the
-    `facets` asked for counted under the same filters."""
-    shape, params = _shape_and_params(session, filters, sort, now, preview)
-    sort_key = queries.sort_for(shape, SORTS[sort])
+    `facets` asked for counted under the same filters. With `q`, only matches, each list item
+    with its score and snippet."""
+    order = search_service.resolve_sort(sort, filters.q, default="-published_at")
+    search = None if filters.q is None else search_service.prepare(session, filters.q, language)
+    shape, params = _shape_and_params(session, filters, order, now, preview, search)
+    base = queries.relevance(shape.q) if shape.q is not None and order == RELEVANCE else None
+    sort_key = queries.sort_for(shape, base or SORTS[order])
     template = queries.page(shape, sort_key, after=page.cursor is not None)
     rows, next_cursor = read_page(session, template, params, page=page, sort=sort_key)
     ids = [row.id for row in rows]
     tags = shapes.tags_by_statement(session, ids)
     names = shapes.names_for(session, rows, tags)
-    items: list[StatementSummary] = []
+    items: list[Any] = []
     if full:
         texts = shapes.full_texts(session, ids, preview)
         items = [shapes.detail(row, texts[row.id], tags[row.id], names, language) for row in rows]
@@ -130,10 +146,12 @@ def list_statements(
                 texts[text.statement_id][text.lang] = text
         if preview:  # editors preview what a publisher would publish: the working copies
             working_copy.previewed_page(session, texts)
+        snippets = search.snippets(session, [row.doc_id for row in rows]) if search else {}
         for row in rows:
             text, meta = localize(texts[row.id], language, shapes.SUMMARY_FIELDS)
             fields = shapes.summary_fields(row, text, tags[row.id], names, language)
-            items.append(StatementSummary.model_validate({**fields, **meta}))
+            relevance = {"score": row.score, "snippet": snippets.get(row.doc_id)} if search else {}
+            items.append(StatementListItem.model_validate({**fields, **meta, **relevance}))
     total = session.scalar(queries.count(shape), params) if page.include_total else None
     counted = None
     if facets:
@@ -141,7 +159,7 @@ def list_statements(
             session, STATEMENT_FACETS, facets, shape=shape, params=params, language=language
         )
     # The page's item type is what serializes: a full page must be declared one of details.
-    result = (FacetedPage[StatementDetail] if full else FacetedPage[StatementSummary])(
+    result = (FacetedPage[StatementDetail] if full else FacetedPage[StatementListItem])(
         items=items, next_cursor=next_cursor, total=total, facets=counted
     )
     return result, max((row.updated_at for row in rows), default=None)

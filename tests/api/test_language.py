@@ -135,6 +135,7 @@ NEGOTIATED = {
     "/v1/commitments/{id_or_code}": "/v1/commitments/LAD-2022-IOM-01",
     "/v1/actors": "/v1/actors",
     "/v1/actors/{id_or_slug}": "/v1/actors/iom",
+    "/v1/search": "/v1/search?q=migrants",
     "/v1/navigation": "/v1/navigation",
     "/v1/navigation/{menu}": "/v1/navigation/main",
     "/v1/navigation/{menu}/breadcrumbs": f"/v1/navigation/main/breadcrumbs?path={TRAIL}",

@@ -203,6 +203,7 @@ class TestListStatements:
         error = response.json()["errors"][0]
         assert error["parameter"] == "sort"
         assert set(error["allowed"]) == {
+            "relevance",
             "-published_at",
             "published_at",
             "-updated_at",
