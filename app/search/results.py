@@ -37,7 +37,7 @@ def _kind(kind: str, shape: SearchShape) -> Select[Any]:
 
 
 @lru_cache(maxsize=64)
-def _union(kinds: tuple[str, ...], shape: SearchShape) -> Any:
+def union(kinds: tuple[str, ...], shape: SearchShape) -> Any:
     parts = [_kind(kind, shape) for kind in kinds]
     combined: Any = parts[0] if len(parts) == 1 else union_all(*parts)
     return combined.subquery("results")
@@ -46,7 +46,7 @@ def _union(kinds: tuple[str, ...], shape: SearchShape) -> Any:
 @lru_cache(maxsize=64)
 def order(kinds: tuple[str, ...], shape: SearchShape) -> SortKey:
     """Best first, newer first on equal scores, then the id."""
-    results = _union(kinds, shape)
+    results = union(kinds, shape)
     newest = datetime_sort_key("-dated", results.c.dated, descending=True)
     return SortKey(
         name="relevance",
@@ -60,13 +60,13 @@ def order(kinds: tuple[str, ...], shape: SearchShape) -> SortKey:
 
 @lru_cache(maxsize=128)
 def page(kinds: tuple[str, ...], shape: SearchShape, after: bool) -> Select[Any]:
-    results = _union(kinds, shape)
+    results = union(kinds, shape)
     return keyset_template(select(results), order(kinds, shape), results.c.id, after)
 
 
 @lru_cache(maxsize=64)
 def count(kinds: tuple[str, ...], shape: SearchShape) -> Select[Any]:
-    return select(func.count()).select_from(_union(kinds, shape))
+    return select(func.count()).select_from(union(kinds, shape))
 
 
 # The slugs of statements already found public (the page's), in every language.

@@ -5,13 +5,15 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
+from app.api.facets import FacetedPage
 from app.api.language import LanguageDep
-from app.api.pagination import Page, PageDep
+from app.api.pagination import PageDep
 from app.api.responses import Fresh, public_response, read_responses
 from app.changes.dependencies import ContentVersionDep
 from app.commitments import service as commitments_service
 from app.db import SessionDep
 from app.search import service
+from app.search.facets import SEARCH_FACETS
 from app.search.query import MAX_LENGTH
 from app.search.schemas import Q_DESCRIPTION, SearchResult, SearchType
 from app.statements import service as statements_service
@@ -21,7 +23,7 @@ router = APIRouter(tags=["search"])
 
 @router.get(
     "/search",
-    response_model=Page[SearchResult],
+    response_model=FacetedPage[SearchResult],
     summary="Search statements, commitments and actors",
     responses=read_responses(400, 422),
 )
@@ -44,18 +46,28 @@ async def search(
         list[SearchType] | None,
         Query(description="Only these kinds (repeat for several); all three by default."),
     ] = None,
+    facets: list[str] = SEARCH_FACETS.query,
 ) -> Response:
     """Public statements, commitments and actors matching `q`, best first (a title holding
     every searched term ranks above any other hit; newer first on equal scores).
 
     Each result gives its `type`, `id`, `url`, title and a highlighted `snippet` in the
     language served, and says which language that is and whether it fell back.
+
+    `facets=type` counts the hits of each kind: `count` within the kinds asked for,
+    `count_if_selected` as if that kind were asked for too.
     """
     now = request.app.state.clock()
 
     def compute() -> Fresh:
         result = service.search(
-            session, q=q, kinds=list(type or []), language=language, page=page, now=now
+            session,
+            q=q,
+            kinds=list(type or []),
+            language=language,
+            page=page,
+            now=now,
+            facets=facets,
         )
         upcoming = [
             moment

@@ -1,18 +1,21 @@
 """Search for the lists and `/v1/search`: parse the query, bind it, and make the snippets."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app.api.facets import FacetedPage, facet_values
 from app.api.language import Language
-from app.api.pagination import Page, PageRequest, cut_page, keyset_params
+from app.api.pagination import PageRequest, read_page
 from app.api.problems import FieldError, InvalidParameters
 from app.api.schemas import LanguageFallback
 from app.search import query as parser
 from app.search import results
 from app.search.analysis import pg_config
+from app.search.facets import SEARCH_FACETS, SearchScope
 from app.search.schemas import SearchResult
 from app.search.snippets import snippet
 from app.search.sql import DOCUMENTS, LANGS, SearchShape
@@ -135,16 +138,16 @@ def search(
     language: Language,
     page: PageRequest,
     now: datetime,
-) -> Page[SearchResult]:
-    """Public statements, commitments and actors matching `q`, best first."""
+    facets: Sequence[str] = (),
+) -> FacetedPage[SearchResult]:
+    """Public statements, commitments and actors matching `q`, best first, with the `facets`
+    asked for counted over the same hits."""
     prepared = prepare(session, q, language)
     chosen = tuple(kind for kind in results.KINDS if not kinds or kind in kinds)
     sort = results.order(chosen, prepared.shape)
     params = {**prepared.params, "now": now}
     query = results.page(chosen, prepared.shape, page.cursor is not None)
-    rows, next_cursor = cut_page(
-        session.execute(query, {**params, **keyset_params(page, sort)}).all(), page, sort
-    )
+    rows, next_cursor = read_page(session, query, params, page=page, sort=sort)
     doc_ids = [row.doc_id for row in rows]
     docs = {doc.id: doc for doc in session.execute(DOCUMENTS, {"ids": doc_ids})} if rows else {}
     snippets = prepared.snippets(session, doc_ids)
@@ -164,4 +167,12 @@ def search(
         if page.include_total
         else None
     )
-    return Page[SearchResult](items=items, next_cursor=next_cursor, total=total)
+    counted = None
+    if facets:
+        scope = SearchScope(q=prepared.shape, kinds=chosen)
+        counted = facet_values(
+            session, SEARCH_FACETS, facets, shape=scope, params=params, language=language
+        )
+    return FacetedPage[SearchResult](
+        items=items, next_cursor=next_cursor, total=total, facets=counted
+    )

@@ -130,6 +130,23 @@ class TestCountsAreTotals:
     def test_commitments_under_another_filter(self, client: TestClient, base: Params) -> None:
         assert check_counts(client, "/v1/commitments", base) > 10
 
+    @pytest.mark.parametrize(
+        "base",
+        [
+            [("q", "migrants")],  # a search: facets count its hits, nothing else
+            [("q", "migrants"), ("place", "019")],
+            [("q", "protection OR trafficking"), ("lang", "fr")],
+        ],
+    )
+    def test_statements_under_a_search(self, client: TestClient, base: Params) -> None:
+        assert check_counts(client, "/v1/statements", base) > 5
+
+    @pytest.mark.parametrize(
+        "base", [[("q", "migrants")], [("q", "protection"), ("status", "in_progress")]]
+    )
+    def test_commitments_under_a_search(self, client: TestClient, base: Params) -> None:
+        assert check_counts(client, "/v1/commitments", base) > 5
+
     def test_own_filter_keeps_the_other_values_to_widen_to(self, client: TestClient) -> None:
         types = faceted(client, "/v1/statements", [("type", "speech")])["type"]
         assert types[0]["value"] == "speech"
