@@ -81,6 +81,9 @@ def _branch(kind: str, shape: SearchShape, i: int) -> Any:
     found = (
         select(FTS.c.rowid.label("doc_id"), (-func.bm25(table, *BM25_WEIGHTS)).label("rank"))
         .where(table.op("MATCH")(_param(f"search_match_{i}")))
+        # Never flattened into the join: flattened, SQLite ran the MATCH once per index row
+        # (8 s instead of 0.12 s for a word in 4% of 100,000 statements).
+        .limit(-1)
         .subquery(f"fts_{i}")
     )
     titled = select(FTS.c.rowid).where(table.op("MATCH")(_param(f"search_title_match_{i}")))
