@@ -127,8 +127,19 @@ def latency_ms(text: str, label: str) -> float:
     return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
 
 
-def run_wrk(name: str, url: str, headers: dict[str, str], pid: int, seconds: int) -> Result:
-    args = ["wrk", "-t1", "-c32", f"-d{seconds}s", "--latency", url]
+def run_wrk(
+    name: str,
+    url: str,
+    headers: dict[str, str],
+    pid: int,
+    seconds: int,
+    *,
+    connections: int = 32,
+    timeout_s: int = 2,
+) -> Result:
+    args = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", f"--timeout={timeout_s}s"]
+    args.append("--latency")
+    args.append(url)
     for key, value in headers.items():
         args[1:1] = ["-H", f"{key}: {value}"]
     subprocess.run([*args[:-1], "-d2s", url], capture_output=True, check=True)  # warm-up
