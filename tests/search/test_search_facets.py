@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 
 
 def _get(client: TestClient, params: list[tuple[str, str]]) -> Any:
-    response = client.get("/v1/search", params=params)
+    response = client.get("/v1/search", params=tuple(params))
     assert response.status_code == 200, response.text
     return response.json()
 
