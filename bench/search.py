@@ -119,6 +119,7 @@ def main() -> None:
         began = time.perf_counter()
         documents = seed(database_url, options.extra)
         seeded = time.perf_counter() - began
+        print(f"seeded and indexed {documents} documents in {seeded:.0f} s", flush=True)
         results = serve_and_measure(database_url, options.seconds)
     finally:
         if options.postgres:
@@ -178,6 +179,7 @@ def serve_and_measure(database_url: str, seconds: int) -> list[tuple[Result, int
             total = json.loads(get(f"{base}{path}&include_total=true")[1])["total"]
             result = run_wrk(name, f"{base}{path}", {}, server.pid, seconds, timeout_s=30)
             measured.append((result, total))
+            print(f"{name}: {total} hits, {result}", flush=True)  # partial figures as they come
     finally:
         server.terminate()
         server.wait(timeout=10)
