@@ -133,9 +133,9 @@ def fts_match(query: Query, lang: str) -> str:
     return f"({positive}) NOT ({excluded})"
 
 
-def fts_title_match(query: Query, lang: str) -> str:
-    """Every positive term in the title (the title tier of the ranking)."""
-    return f"{{title}} : ({_fts_positive(query, lang)})"
+def fts_fields_match(query: Query, lang: str, fields: str) -> str:
+    """Every positive term within `fields` (e.g. "title summary"): a tier of the ranking."""
+    return f"{{{fields}}} : ({_fts_positive(query, lang)})"
 
 
 # --- PostgreSQL: normalized words for `to_tsquery`, which stems them itself ----------------
@@ -161,11 +161,7 @@ def tsquery(query: Query) -> str:
     return f"({positive}) & !({excluded})"
 
 
-def positive_tsquery(query: Query) -> str:
-    """The terms to find, without the exclusions (what the rank is computed on)."""
-    return _ts_positive(query)
-
-
-def title_tsquery(query: Query) -> str:
-    """Every positive term in the title (weight A)."""
-    return _ts_positive(query, ":A")
+def fields_tsquery(query: Query, weights: str) -> str:
+    """Every positive term within the fields of `weights` (title A, summary B): a tier of
+    the ranking."""
+    return _ts_positive(query, f":{weights}")

@@ -48,8 +48,9 @@ async def search(
     ] = None,
     facets: list[str] = SEARCH_FACETS.query,
 ) -> Response:
-    """Public statements, commitments and actors matching `q`, best first (a title holding
-    every searched term ranks above any other hit; newer first on equal scores).
+    """Public statements, commitments and actors matching `q`, best first: `score` 3 when the
+    title holds every searched term, 2 when title and summary together do, 1 otherwise; newer
+    first within a tier.
 
     Each result gives its `type`, `id`, `url`, title and a highlighted `snippet` in the
     language served, and says which language that is and whether it fell back.

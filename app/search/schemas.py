@@ -27,8 +27,9 @@ SearchQuery = Annotated[
 ]
 
 SCORE_DESCRIPTION = (
-    "Relevance with `q` (higher first; a title holding every searched term ranks above any "
-    "other hit); null without `q`."
+    "Relevance with `q`, higher first: 3 when the title holds every searched term, 2 when "
+    "title and summary together do, 1 when the body is needed (newer first within a tier). "
+    "Null without `q`."
 )
 SNIPPET_DESCRIPTION = (
     "With `q`: about 30 words of the served text around the best match, HTML-escaped, the "
@@ -69,5 +70,10 @@ class SearchResult(Localized):
     title: str = Field(description="Title (an actor's name and acronym) in the served language.")
     slug: str | None = Field(description="The statement's slug in the served language; null else.")
     snippet: str = Field(description=SNIPPET_DESCRIPTION.replace(" Null without `q`.", ""))
-    score: int = Field(description="Relevance, higher first (see `q`).")
+    score: int = Field(
+        description="Relevance, higher first: 3 when the title holds every searched term, 2 "
+        "when title and summary together do, 1 when the body is needed.",
+        ge=1,
+        le=3,
+    )
     url: str = Field(description="The item's path in this API.")

@@ -87,11 +87,14 @@ def prepare(session: Session, q: str, language: Language) -> Search:
             params[f"search_config_{i}"] = pg_config(lang)
         else:
             params[f"search_match_{i}"] = parser.fts_match(query, lang)
-            params[f"search_title_match_{i}"] = parser.fts_title_match(query, lang)
+            params[f"search_title_match_{i}"] = parser.fts_fields_match(query, lang, "title")
+            params[f"search_summary_match_{i}"] = parser.fts_fields_match(
+                query, lang, "title summary"
+            )
     if dialect == "postgresql":
         params["search_tsquery"] = parser.tsquery(query)
-        params["search_title_tsquery"] = parser.title_tsquery(query)
-        params["search_rank_tsquery"] = parser.positive_tsquery(query)
+        params["search_title_tsquery"] = parser.fields_tsquery(query, "A")
+        params["search_summary_tsquery"] = parser.fields_tsquery(query, "AB")
     return Search(query, SearchShape(dialect, len(langs)), params)
 
 

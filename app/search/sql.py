@@ -5,9 +5,11 @@ whose text matches, in the language it is served in. The served languages are tr
 reader's order (`chain`): an item is matched in the first of them it has a text in, exactly
 the translation `Language.pick` serves, so the snippet and the match never disagree.
 
-`score` is an integer, so that it survives a cursor's JSON round trip exactly: a title that
-holds every positive term puts the hit in the upper tier (`TIER`), and the database's own
-rank, squashed into [0, 1) as `r / (r + 1)`, orders hits within a tier.
+`score` is the field tier of the hit, the same on both databases: 3 when the title holds every
+searched term, 2 when title and summary together do, 1 when the body is needed. The lists then
+order newer first within a tier. Tiers cost one more index lookup per hit, where a database
+rank (`ts_rank`, FTS5 `bm25()`) cost seconds for a word found in 100,000 statements
+(bench/README.md), and they are identical on SQLite and PostgreSQL.
 """
 
 from dataclasses import dataclass
@@ -15,12 +17,10 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
-    Integer,
     String,
     Subquery,
     bindparam,
     case,
-    cast,
     exists,
     func,
     literal_column,
@@ -32,11 +32,7 @@ from sqlalchemy.orm import aliased
 
 from app.search.models import FTS, FTS_TABLE, SearchDocument
 
-TIER = 1_000_000
-RANK_SCALE = 100_000
-# Column weights: title, summary, body (FTS5 bm25 arguments; ts_rank takes {D, C, B, A}).
-BM25_WEIGHTS = (10.0, 4.0, 1.0)
-TS_RANK_WEIGHTS = "'{0.1, 0.2, 0.4, 1.0}'::float4[]"
+TITLE, SUMMARY, BODY = 3, 2, 1  # the score of a hit: where its terms all are
 
 
 @dataclass(frozen=True)
@@ -51,10 +47,6 @@ def _param(name: str) -> Any:
     return bindparam(name, type_=String)
 
 
-def _score(tier: Any, rank: Any) -> Any:
-    return (tier * TIER + cast(func.round(rank * RANK_SCALE), Integer)).label("score")
-
-
 def _branch(kind: str, shape: SearchShape, i: int) -> Any:
     doc = aliased(SearchDocument, name=f"doc_{i}")
     other = aliased(SearchDocument, name=f"other_{i}")
@@ -67,31 +59,41 @@ def _branch(kind: str, shape: SearchShape, i: int) -> Any:
             )
         )
     if shape.dialect == "postgresql":
-        config = cast(_param(f"search_config_{i}"), REGCONFIG)
-        query = func.to_tsquery(config, _param("search_tsquery"))
-        in_title = func.to_tsquery(config, _param("search_title_tsquery"))
-        # Ranked on the positive terms: ts_rank gives 0 to any query with a `!`.
-        wanted = func.to_tsquery(config, _param("search_rank_tsquery"))
-        rank: Any = func.ts_rank(literal_column(TS_RANK_WEIGHTS), doc.document, wanted, 32)
-        tier = case((doc.document.op("@@")(in_title), 1), else_=0)
-        return select(doc.item_id, doc.id.label("doc_id"), _score(tier, rank)).where(
-            doc.document.op("@@")(query), *conditions
+        # Bound as a regconfig, not cast from text: the cast is only "stable", so PostgreSQL
+        # would parse and stem the query again for every row it checks; a regconfig parameter
+        # lets the planner fold `to_tsquery` into a constant once.
+        config = bindparam(f"search_config_{i}", type_=REGCONFIG)
+
+        def matches(name: str) -> Any:
+            return doc.document.op("@@")(func.to_tsquery(config, _param(name)))
+
+        tier = case(
+            (matches("search_title_tsquery"), TITLE),
+            (matches("search_summary_tsquery"), SUMMARY),
+            else_=BODY,
+        )
+        return select(doc.item_id, doc.id.label("doc_id"), tier.label("score")).where(
+            matches("search_tsquery"), *conditions
         )
     table: Any = literal_column(FTS_TABLE)
+
+    def matched(name: str) -> Any:
+        return select(FTS.c.rowid).where(table.op("MATCH")(_param(name)))
+
     found = (
-        select(FTS.c.rowid.label("doc_id"), (-func.bm25(table, *BM25_WEIGHTS)).label("rank"))
-        .where(table.op("MATCH")(_param(f"search_match_{i}")))
-        # Never flattened into the join: flattened, SQLite ran the MATCH once per index row
-        # (8 s instead of 0.12 s for a word in 4% of 100,000 statements).
+        matched(f"search_match_{i}")
+        # Never flattened into the join: flattened, SQLite ran the MATCH once per index row.
         .limit(-1)
         .subquery(f"fts_{i}")
     )
-    titled = select(FTS.c.rowid).where(table.op("MATCH")(_param(f"search_title_match_{i}")))
-    tier = case((doc.id.in_(titled), 1), else_=0)
-    rank = found.c.rank / (found.c.rank + 1)
+    tier = case(
+        (doc.id.in_(matched(f"search_title_match_{i}")), TITLE),
+        (doc.id.in_(matched(f"search_summary_match_{i}")), SUMMARY),
+        else_=BODY,
+    )
     return (
-        select(doc.item_id, doc.id.label("doc_id"), _score(tier, rank))
-        .join(found, found.c.doc_id == doc.id)
+        select(doc.item_id, doc.id.label("doc_id"), tier.label("score"))
+        .join(found, found.c.rowid == doc.id)
         .where(*conditions)
     )
 
