@@ -16,6 +16,18 @@ class Settings(BaseSettings):
 
     environment: Literal["development", "test", "production"] = "development"
     database_url: str = "sqlite:///var/newsroom.db"
+    database_pool_size: int = Field(
+        default=10,
+        ge=1,
+        le=1000,
+        description="Requests that hold a database session at once, per process; the pool "
+        "holds as many again for background work and a request's second connection.",
+    )
+    database_pool_timeout_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        description="How long a request waits for a free session before a 503 with Retry-After.",
+    )
     auto_migrate: bool = Field(
         default=True, description="Apply pending migrations when `newsroom serve` starts."
     )

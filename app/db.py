@@ -1,18 +1,21 @@
 """Database plumbing: declarative base, engine factory and the per-request unit of work."""
 
+import asyncio
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Protocol
 
 from fastapi import Depends, Request
-from sqlalchemy import JSON, DateTime, Engine, Enum, MetaData, create_engine, event
+from sqlalchemy import JSON, DateTime, Engine, Enum, MetaData, create_engine, event, make_url
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.types import TypeDecorator
 
+from app.api.problems import ServiceUnavailable
 from app.config import Settings
 
 NAMING_CONVENTION = {
@@ -107,13 +110,15 @@ def _prepare_sqlite(engine: Engine) -> None:
 def make_engine(settings: Settings) -> Engine:
     url = settings.database_url
     if settings.is_sqlite:
-        database = url.split("///", 1)[-1]
+        database = make_url(url).database
+        pool: dict[str, Any] = {}  # (a memory database keeps one connection, unpooled)
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
+            pool = _pool_options(settings)
         # Connections are pooled and used by one session at a time, possibly from the
         # threadpool, so pysqlite's same-thread guard only gets in the way.
         engine = create_engine(
-            url, echo=settings.sql_echo, connect_args={"check_same_thread": False}
+            url, echo=settings.sql_echo, connect_args={"check_same_thread": False}, **pool
         )
         _prepare_sqlite(engine)
         return engine
@@ -121,15 +126,68 @@ def make_engine(settings: Settings) -> Engine:
         url,
         echo=settings.sql_echo,
         pool_pre_ping=True,
-        pool_size=10,
+        **_pool_options(settings),
         # JIT compiling pays off for long analytical queries, not ours: it added 140 ms to a
         # 100,000-hit search (bench/README.md), more than the query's own work.
         connect_args={"options": "-c jit=off"},
     )
 
 
+def _pool_options(settings: Settings) -> dict[str, Any]:
+    # Requests take at most `database_pool_size` connections (RequestSessions below); the
+    # overflow is for the go-live announcer, the webhook worker and a request's second
+    # session (the export's snapshot).
+    return {
+        "pool_size": settings.database_pool_size,
+        "max_overflow": settings.database_pool_size,
+        "pool_timeout": settings.database_pool_timeout_seconds,
+    }
+
+
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
+
+
+class RequestSessions:
+    """At most `size` requests hold a session at once; the others wait here, on the event loop.
+
+    Requests run their database calls on the event loop (cheapest for indexed reads, see
+    research/perf-floor.md), so a request must never wait for the connection pool there: it
+    would stall the loop and with it every request holding a connection, which then never
+    gives it back. The search bench found that deadlock at 32 connections with 20 pooled.
+    Waiting on this semaphore instead suspends only the waiting request; since the pool holds
+    more connections than `size`, a request that got its turn never waits for the pool.
+    """
+
+    def __init__(self, size: int, timeout_seconds: float) -> None:
+        self._slots = asyncio.Semaphore(size)
+        self._timeout = timeout_seconds
+
+    @asynccontextmanager
+    async def turn(self) -> AsyncIterator[None]:
+        try:
+            async with asyncio.timeout(self._timeout):
+                await self._slots.acquire()
+        except TimeoutError:
+            raise ServiceUnavailable(
+                "Every database session is in use; retry in a few seconds.",
+                headers={"Retry-After": "2"},
+            ) from None
+        try:
+            yield
+        finally:
+            self._slots.release()
+
+
+@asynccontextmanager
+async def _turn(request: Request) -> AsyncIterator[None]:
+    # Set by the app's lifespan, so the semaphore belongs to the serving event loop.
+    sessions: RequestSessions | None = getattr(request.app.state, "request_sessions", None)
+    if sessions is None:
+        yield
+        return
+    async with sessions.turn():
+        yield
 
 
 async def get_session(request: Request) -> AsyncIterator[Session]:
@@ -138,15 +196,16 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     An `async` generator on purpose: FastAPI would run a plain generator in the threadpool, and
     the measured floor (research/perf-floor.md) shows indexed reads are cheapest on the loop.
     """
-    session: Session = request.app.state.sessionmaker()
-    try:
-        yield session
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
-    finally:
-        session.close()
+    async with _turn(request):
+        session: Session = request.app.state.sessionmaker()
+        try:
+            yield session
+            session.commit()
+        except Exception:
+            session.rollback()
+            raise
+        finally:
+            session.close()
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]

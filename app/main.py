@@ -28,7 +28,7 @@ from app.api.router import meta, v1
 from app.changes import service as changes
 from app.commitments.publishing import COMMITMENTS
 from app.config import Settings, get_settings
-from app.db import make_engine, make_sessionmaker, utcnow
+from app.db import RequestSessions, make_engine, make_sessionmaker, utcnow
 from app.publication.schedule import GoLives
 from app.statements.publishing import STATEMENTS
 from app.webhooks.runner import Worker, in_process_enabled
@@ -83,6 +83,9 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        app.state.request_sessions = RequestSessions(
+            settings.database_pool_size, settings.database_pool_timeout_seconds
+        )
         # Go-lives are public at their time regardless; this logs them for the change feed.
         announcer = asyncio.create_task(
             app.state.go_lives.run_forever(
