@@ -161,6 +161,9 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
         reload=reload,
         server_header=False,
         proxy_headers=True,
+        # SIGTERM: stop accepting, let requests in flight finish (up to the grace), then the
+        # lifespan stops the go-live announcer and the webhook worker.
+        timeout_graceful_shutdown=settings.shutdown_grace_seconds,
     )
 
 

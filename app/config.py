@@ -28,6 +28,17 @@ class Settings(BaseSettings):
         gt=0,
         description="How long a request waits for a free session before a 503 with Retry-After.",
     )
+    database_statement_timeout_ms: int = Field(
+        default=5000,
+        ge=0,
+        description="PostgreSQL cancels a request's query after this long (0: never); the "
+        "client gets a 503 problem with Retry-After. Commands (migrate, import) are not limited.",
+    )
+    shutdown_grace_seconds: int = Field(
+        default=20,
+        ge=0,
+        description="On SIGTERM, how long `newsroom serve` lets requests in flight finish.",
+    )
     auto_migrate: bool = Field(
         default=True, description="Apply pending migrations when `newsroom serve` starts."
     )

@@ -107,7 +107,8 @@ def _prepare_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN")
 
 
-def make_engine(settings: Settings) -> Engine:
+def make_engine(settings: Settings, *, serving: bool = False) -> Engine:
+    """The engine; `serving` (the API's own) adds the statement timeout on PostgreSQL."""
     url = settings.database_url
     if settings.is_sqlite:
         database = make_url(url).database
@@ -129,8 +130,17 @@ def make_engine(settings: Settings) -> Engine:
         **_pool_options(settings),
         # JIT compiling pays off for long analytical queries, not ours: it added 140 ms to a
         # 100,000-hit search (bench/README.md), more than the query's own work.
-        connect_args={"options": "-c jit=off"},
+        connect_args={"options": _pg_options(settings, serving)},
     )
+
+
+def _pg_options(settings: Settings, serving: bool) -> str:
+    options = "-c jit=off"
+    if serving and settings.database_statement_timeout_ms:
+        # A runaway or blocked query ends as a 503 instead of holding a session (and the
+        # RequestSessions turn) for ever; migrations and imports keep no limit.
+        options += f" -c statement_timeout={settings.database_statement_timeout_ms}"
+    return options
 
 
 def _pool_options(settings: Settings) -> dict[str, Any]:

@@ -6,7 +6,7 @@ import hmac
 import threading
 import time
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from datetime import datetime, timedelta
 
 from fastapi import FastAPI
@@ -79,7 +79,7 @@ def create_app(
     settings: Settings | None = None, *, clock: Callable[[], datetime] = utcnow
 ) -> FastAPI:
     settings = settings or get_settings()
-    engine = make_engine(settings)
+    engine = make_engine(settings, serving=True)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -95,6 +95,8 @@ def create_app(
         webhooks = start_webhook_worker(app) if in_process_enabled(settings) else None
         yield
         announcer.cancel()
+        with suppress(asyncio.CancelledError):  # let it leave its round before the engine goes
+            await announcer
         if webhooks is not None:
             stop, thread = webhooks
             stop.set()

@@ -1,16 +1,19 @@
 """Requests never wait for the connection pool on the event loop: with more requests in flight
-than sessions, every one is answered, and one that waits too long gets a 503 problem."""
+than sessions, every one is answered, and one that waits too long gets a 503 problem; so does a
+query held past PostgreSQL's statement timeout."""
 
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
 
 from app.api.problems import ServiceUnavailable
 from app.config import Settings
 from app.db import RequestSessions
 from app.main import create_app
+from tests.conftest import requires_postgres
 
 
 def test_more_requests_in_flight_than_sessions_are_all_answered(
@@ -52,3 +55,23 @@ def test_a_request_that_waits_too_long_for_a_session_is_a_503_with_retry_after()
     assert problem.status == 503
     assert problem.headers == {"Retry-After": "2"}
     assert "retry" in str(problem)
+
+
+@requires_postgres
+def test_a_query_held_past_the_statement_timeout_is_a_503_and_the_next_succeeds(
+    settings: Settings, engine: Engine
+) -> None:
+    limited = settings.model_copy(
+        update={"database_statement_timeout_ms": 300, "response_cache_entries": 0}
+    )
+    with TestClient(create_app(limited), raise_server_exceptions=False) as client:
+        assert client.get("/v1/statements?limit=1").status_code == 200
+        with engine.connect() as holder:  # an editor's long transaction, say
+            holder.exec_driver_sql("LOCK TABLE statements IN ACCESS EXCLUSIVE MODE")
+            held = client.get("/v1/statements?limit=1")
+            holder.rollback()
+        assert held.status_code == 503
+        assert held.headers["content-type"] == "application/problem+json"
+        assert held.headers["retry-after"] == "5"
+        assert "took too long" in held.json()["detail"]
+        assert client.get("/v1/statements?limit=1").status_code == 200

@@ -386,15 +386,21 @@ async def _handle_integrity(request: Request, exc: Exception) -> Response:
     )
 
 
+QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE for a query ended by statement_timeout
+
+
 async def _handle_unavailable(request: Request, exc: Exception) -> Response:
     # The database is unreachable or timed out: a retry later may well succeed.
     logger.warning("database unavailable (request_id=%s): %s", request_id_of(request), exc)
+    detail = "The database is not reachable right now; retry in a few seconds."
+    if getattr(getattr(exc, "orig", None), "sqlstate", None) == QUERY_CANCELED:
+        detail = "The database took too long to answer; retry in a few seconds."
     return problem_response(
         request_id_of(request),
         status=503,
         title=ServiceUnavailable.title,
         slug=ServiceUnavailable.slug,
-        detail="The database is not reachable right now; retry in a few seconds.",
+        detail=detail,
         headers={"Retry-After": "5"},
     )
 
