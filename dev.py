@@ -4,7 +4,7 @@
     python3 dev.py serve   # install, migrate, load demo data, serve on http://127.0.0.1:8000
     python3 dev.py test    # install, run the whole test suite, one process per core
                            # (add pytest arguments after it; `-n 0` for a single process)
-    python3 dev.py lock    # re-resolve requirements.lock.txt after a dependency change
+    python3 dev.py lock    # re-resolve the locks after a dependency change
                            # (`--upgrade` or `--upgrade-package NAME` to take newer releases)
 
 Both create `.venv/` on first use and install exactly what requirements.lock.txt pins (hashes
@@ -29,6 +29,7 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".installed-from"
 LOCK = ROOT / "requirements.lock.txt"
+RUNTIME_LOCK = ROOT / "requirements.runtime.lock.txt"
 # The lock's first line records which dependency declarations it was resolved from, so a
 # dependency added to pyproject.toml without `dev.py lock` fails loudly instead of going missing.
 INPUTS_PREFIX = "# inputs-sha256: "
@@ -51,8 +52,8 @@ def inputs_digest() -> str:
     return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
 
 
-def _lock_digest() -> str | None:
-    first = LOCK.read_text().split("\n", 1)[0] if LOCK.exists() else ""
+def _lock_digest(lock_file: Path) -> str | None:
+    first = lock_file.read_text().split("\n", 1)[0] if lock_file.exists() else ""
     return first.removeprefix(INPUTS_PREFIX) if first.startswith(INPUTS_PREFIX) else None
 
 
@@ -93,9 +94,9 @@ def ensure_environment() -> None:
     wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + LOCK.read_bytes()).hexdigest()
     if STAMP.exists() and STAMP.read_text() == wanted:
         return
-    if _lock_digest() != inputs_digest():
+    if not _lock_digest(LOCK) == _lock_digest(RUNTIME_LOCK) == inputs_digest():
         sys.exit(
-            "requirements.lock.txt was not resolved from pyproject.toml's current dependencies:"
+            "requirements*.lock.txt were not resolved from pyproject.toml's current dependencies:"
             " run `python3 dev.py lock` and review its diff."
         )
     print("installing the locked dependencies into .venv ...", flush=True)
@@ -109,12 +110,14 @@ def ensure_environment() -> None:
 
 
 def lock(*options: str) -> int:
-    """Resolve pyproject.toml (runtime, dev extra, build backend) into the hashed lock with uv.
+    """Resolve pyproject.toml into the two hashed locks with uv.
 
-    Universal resolution: one file valid for Python 3.11 and newer on every platform. Existing
-    pins are kept unless an option such as `--upgrade` or `--upgrade-package NAME` says otherwise.
-    No index or find-links address is written, so the lock installs from whatever index pip is
-    configured with (PyPI, a mirror, a local wheel folder) as long as the files' hashes match.
+    requirements.lock.txt: runtime, dev extra and build backend (dev.py, CI);
+    requirements.runtime.lock.txt: the runtime part alone at the same versions (the image).
+    Universal resolution: valid for Python 3.11 and newer on every platform. Existing pins are
+    kept unless an option such as `--upgrade` or `--upgrade-package NAME` says otherwise. No index
+    or find-links address is written, so the locks install from whatever index pip is configured
+    with (PyPI, a mirror, a local wheel folder) as long as the files' hashes match.
     """
     _create_venv()
     uv = BIN / "uv"
@@ -124,41 +127,32 @@ def lock(*options: str) -> int:
         _pip("install", "--quiet", spec)
     digest = inputs_digest()
     with tempfile.TemporaryDirectory() as scratch:
-        output = Path(scratch) / LOCK.name
-        if LOCK.exists():  # uv keeps the pins it finds in its output file
-            output.write_text(LOCK.read_text().split("\n", 1)[1])
-        build = "\n".join(_pyproject()["build-system"]["requires"])
-        status = subprocess.run(
-            [
-                str(uv),
-                "pip",
-                "compile",
-                "--quiet",
-                "pyproject.toml",
-                "-",  # the build backend, from stdin, so --no-build-isolation installs are pinned
-                "--extra",
-                "dev",
-                "--universal",
-                "--python-version",
-                _pyproject()["project"]["requires-python"].removeprefix(">="),
-                "--generate-hashes",
-                "--no-emit-index-url",
-                "--no-emit-find-links",
-                "--custom-compile-command",
-                "python3 dev.py lock",
-                "--output-file",
-                str(output),
-                *options,
-            ],
-            input=build,
-            text=True,
-            cwd=ROOT,
-        ).returncode
-        if status:
-            return status
-        LOCK.write_text(f"{INPUTS_PREFIX}{digest}\n{output.read_text()}")
-    print(f"wrote {LOCK.name}: review `git diff {LOCK.name}` before committing")
+        # The runtime subset is constrained to the full lock's pins (named by its path in the
+        # repository, which uv records), so the image runs the versions CI tested.
+        for lock_file, extra in ((LOCK, ["--extra", "dev"]), (RUNTIME_LOCK, ["-c", LOCK.name])):
+            output = _compile(uv, Path(scratch), lock_file, [*extra, *options])
+            if output is None:
+                return 1
+            lock_file.write_text(f"{INPUTS_PREFIX}{digest}\n{output.read_text()}")
+    print(f"wrote {LOCK.name} and {RUNTIME_LOCK.name}: review `git diff` before committing")
     return 0
+
+
+def _compile(uv: Path, scratch: Path, lock_file: Path, options: list[str]) -> Path | None:
+    output = scratch / lock_file.name
+    if lock_file.exists():  # uv keeps the pins it finds in its output file
+        output.write_text(lock_file.read_text().split("\n", 1)[1])
+    build = "\n".join(_pyproject()["build-system"]["requires"])
+    command = [
+        *(str(uv), "pip", "compile", "--quiet", "pyproject.toml"),
+        "-",  # the build backend, from stdin, so --no-build-isolation installs are pinned too
+        *("--universal", "--generate-hashes", "--no-emit-index-url", "--no-emit-find-links"),
+        *("--python-version", _pyproject()["project"]["requires-python"].removeprefix(">=")),
+        *("--custom-compile-command", "python3 dev.py lock", "--output-file", str(output)),
+        *options,
+    ]
+    status = subprocess.run(command, input=build, text=True, cwd=ROOT).returncode
+    return None if status else output
 
 
 def run(*args: str) -> int:
