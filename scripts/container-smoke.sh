@@ -152,6 +152,7 @@ if [ -n "${SMOKE_DATABASE_URL:-}" ]; then
   db="${SMOKE_DATABASE_URL##*/}"
   admin="${SMOKE_DATABASE_URL%/*}/postgres"
   admin="${admin/postgresql+psycopg/postgresql}"
+  export PGOPTIONS="--client-min-messages=warning"
   psql -q "$admin" -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
   env_args+=(--env "NEWSROOM_DATABASE_URL=$SMOKE_DATABASE_URL")
   say "database: PostgreSQL $db (scratch)"
@@ -199,11 +200,12 @@ case "$status" in "200 application/json"*) ;; *) cat "$SCRATCH/server.log"; exit
 python3 -c 'import json, sys; items = json.load(open(sys.argv[1]))["items"]; sys.exit(not items)' \
   "$SCRATCH/list.json" || { echo "no statements listed" >&2; exit 1; }
 
-say "server log (last lines)"
-tail -n 8 "$SCRATCH/server.log"
+# SIGTERM, as a container runtime stops it: uvicorn finishes and its workers exit cleanly.
 kill -TERM -- "-$SERVER"
 wait "$SERVER" || true
 SERVER=""
+say "server log after SIGTERM (last lines)"
+tail -n 8 "$SCRATCH/server.log"
 if [ -n "${SMOKE_DATABASE_URL:-}" ]; then psql -q "$admin" -c "DROP DATABASE IF EXISTS $db"; fi
 say "image $IMAGE: $(buildah "${STORAGE[@]}" images --format '{{.Size}}' "$IMAGE"), ready in $ready s, \
 whole run $(($(date +%s) - started)) s"
