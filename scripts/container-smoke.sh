@@ -37,7 +37,8 @@ SERVER=""
 
 say() { printf '== %s\n' "$*"; }
 cleanup() {
-  if [ -n "$SERVER" ] && kill -0 "$SERVER" 2>/dev/null; then kill -TERM -- "-$SERVER" || true; fi
+  # Whatever is left of the process group the server was started in (setsid), on any exit.
+  if [ -n "$SERVER" ] && kill -0 -- "-$SERVER" 2>/dev/null; then kill -TERM -- "-$SERVER" || true; fi
   if [ -n "${CTR:-}" ]; then buildah "${STORAGE[@]}" rm "$CTR" >/dev/null 2>&1 || true; fi
   rm -rf "$SCRATCH"
 }
@@ -200,12 +201,17 @@ case "$status" in "200 application/json"*) ;; *) cat "$SCRATCH/server.log"; exit
 python3 -c 'import json, sys; items = json.load(open(sys.argv[1]))["items"]; sys.exit(not items)' \
   "$SCRATCH/list.json" || { echo "no statements listed" >&2; exit 1; }
 
-# SIGTERM, as a container runtime stops it: uvicorn finishes and its workers exit cleanly.
-kill -TERM -- "-$SERVER"
-wait "$SERVER" || true
-SERVER=""
+# SIGTERM to the entry point's process (uvicorn's supervisor, found in the process group this
+# script started), as a container runtime stops it: the workers finish and exit, then buildah.
+main_pid=$(pgrep -g "$SERVER" -f "^[^ ]*/python[0-9.]* [^ ]*/newsroom serve")
+[ -n "$main_pid" ] || { say "no uvicorn supervisor process found"; exit 1; }
+kill -TERM "$main_pid"
+for _ in $(seq 1 120); do kill -0 -- "-$SERVER" 2>/dev/null || break; sleep 0.25; done
+if kill -0 -- "-$SERVER" 2>/dev/null; then say "still running 30 s after SIGTERM"; exit 1; fi
+wait "$SERVER" && stopped=0 || stopped=$?
 say "server log after SIGTERM (last lines)"
 tail -n 8 "$SCRATCH/server.log"
+if [ "$stopped" -ne 0 ]; then say "entry point exited with status $stopped after SIGTERM"; exit 1; fi
 if [ -n "${SMOKE_DATABASE_URL:-}" ]; then psql -q "$admin" -c "DROP DATABASE IF EXISTS $db"; fi
 say "image $IMAGE: $(buildah "${STORAGE[@]}" images --format '{{.Size}}' "$IMAGE"), ready in $ready s, \
 whole run $(($(date +%s) - started)) s"
