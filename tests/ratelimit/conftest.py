@@ -38,7 +38,7 @@ def make_client(settings: Settings, session: Session) -> Iterator[ClientFactory]
     clients: list[TestClient] = []
 
     def make(*, client: tuple[str, int] = ("198.51.100.1", 50000), **updates: Any) -> TestClient:
-        app = create_app(settings.model_copy(update=updates))
+        app = create_app(settings.model_copy(update={"rate_limits": True, **updates}))
 
         async def test_session() -> AsyncIterator[Session]:
             session.expunge_all()

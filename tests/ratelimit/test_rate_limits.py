@@ -39,6 +39,7 @@ def test_a_burst_over_the_limit_gets_a_429_with_retry_after(make_client: ClientF
     refused = client.get(URL)
     assert_refused(refused, "anonymous")
     assert refused.headers["cache-control"] == "no-store"
+    assert refused.headers["x-content-type-options"] == "nosniff"
     assert refused.headers["x-request-id"] == refused.json()["request_id"]
     assert field(refused, "RateLimit-Policy") == ("anonymous", {"q": 3, "w": 60})
 
@@ -212,3 +213,13 @@ def test_failed_authentications_are_shared_through_redis(
     wrong = {"Authorization": "Bearer nwsk_key_nope_nope"}
     statuses = [c.get(URL, headers=wrong).status_code for c in (first, second, first, second)]
     assert statuses == [401, 401, 401, 429]
+
+
+def test_the_openapi_document_declares_429_and_the_headers(make_client: ClientFactory) -> None:
+    document = make_client().get("/openapi.json").json()
+    listing = document["paths"]["/v1/statements"]["get"]["responses"]
+    refused = listing["429"]
+    assert list(refused["content"]) == ["application/problem+json"]
+    assert set(refused["headers"]) >= {"Retry-After", "RateLimit", "RateLimit-Policy"}
+    assert {"RateLimit", "RateLimit-Policy"} <= set(listing["200"]["headers"])
+    assert "429" not in document["paths"]["/health/ready"]["get"]["responses"]
