@@ -86,7 +86,16 @@ def keys() -> None:
     default=None,
     help="Expire after this many days (at least 1); without it the key does not expire.",
 )
-def create_key(name: str, scopes: tuple[str, ...], expires_in_days: int | None) -> None:
+@click.option(
+    "--rate-limit",
+    type=click.IntRange(min=1, max=1_000_000),
+    default=None,
+    help="Requests per rate-limit window for this key (e.g. a load-test key); without it "
+    "the default (NEWSROOM_RATE_LIMIT_KEYED).",
+)
+def create_key(
+    name: str, scopes: tuple[str, ...], expires_in_days: int | None, rate_limit: int | None
+) -> None:
     """Create a key and print its token once. Store it now: it cannot be shown again."""
     settings = get_settings()
     engine = make_engine(settings)
@@ -101,6 +110,7 @@ def create_key(name: str, scopes: tuple[str, ...], expires_in_days: int | None) 
                 scopes=[Scope(s) for s in scopes],
                 expires_at=expires_at,
                 now=now,
+                rate_limit=rate_limit,
             )
             key_id = key.id
     finally:

@@ -1,5 +1,6 @@
 """Settings, read from `NEWSROOM_*` environment variables (see the README's configuration table)."""
 
+import ipaddress
 from functools import lru_cache
 from typing import Annotated, Literal
 
@@ -95,7 +96,37 @@ class Settings(BaseSettings):
         "development); production runs `newsroom worker` instead.",
     )
 
-    @field_validator("languages", "cors_origins", "webhooks_retry_schedule", mode="before")
+    redis_url: str | None = Field(
+        default=None,
+        description="Redis shared by every worker and host (rate-limit counters); unset: "
+        "each process counts on its own.",
+    )
+    rate_limits: bool = Field(default=True, description="Enforce the rate limits below.")
+    rate_limit_window_seconds: int = Field(default=60, ge=1, le=86400)
+    rate_limit_anonymous: int = Field(
+        default=600, ge=1, description="Requests per window per client address, without a key."
+    )
+    rate_limit_keyed: int = Field(
+        default=3000,
+        ge=1,
+        description="Requests per window per API key, unless the key has its own limit.",
+    )
+    rate_limit_auth_failures: int = Field(
+        default=20, ge=1, description="Failed authentications per client address per window."
+    )
+    rate_limit_auth_failures_window_seconds: int = Field(default=300, ge=1, le=86400)
+    rate_limit_redis_prefix: str = Field(
+        default="newsroom:ratelimit", min_length=1, description="Prefix of the Redis keys."
+    )
+    trusted_proxies: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(),
+        description="Addresses or CIDRs of the reverse proxies whose X-Forwarded-For names "
+        "the client; from anyone else the header is ignored.",
+    )
+
+    @field_validator(
+        "languages", "cors_origins", "webhooks_retry_schedule", "trusted_proxies", mode="before"
+    )
     @classmethod
     def _split_commas(cls, value: object) -> object:
         if isinstance(value, str):
@@ -107,6 +138,13 @@ class Settings(BaseSettings):
     def _non_negative(cls, value: tuple[float, ...]) -> tuple[float, ...]:
         if any(step < 0 for step in value):
             raise ValueError("retry waits cannot be negative")
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for entry in value:
+            ipaddress.ip_network(entry, strict=False)  # a ValueError names the bad entry
         return value
 
     @model_validator(mode="after")

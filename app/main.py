@@ -30,6 +30,7 @@ from app.commitments.publishing import COMMITMENTS
 from app.config import Settings, get_settings
 from app.db import RequestSessions, make_engine, make_sessionmaker, utcnow
 from app.publication.schedule import GoLives
+from app.ratelimit.middleware import Limiter, RateLimitMiddleware
 from app.statements.publishing import STATEMENTS
 from app.webhooks.runner import Worker, in_process_enabled
 
@@ -101,6 +102,8 @@ def create_app(
             stop, thread = webhooks
             stop.set()
             await asyncio.to_thread(thread.join)
+        if app.state.limiter is not None:
+            await app.state.limiter.counters.close()
         engine.dispose()
 
     app = FastAPIOffline(
@@ -123,6 +126,7 @@ def create_app(
     ).digest()
     app.state.cursor_codec = CursorCodec(cursor_key)
     app.state.response_cache = ResponseCache(max_entries=settings.response_cache_entries)
+    app.state.limiter = Limiter(settings) if settings.rate_limits else None
 
     install_problem_handlers(app)
     app.include_router(v1)
@@ -134,13 +138,18 @@ def create_app(
     app.add_middleware(HygieneMiddleware)
     app.add_middleware(UnhandledErrorMiddleware)
     app.add_middleware(HttpSemanticsMiddleware)
+    if app.state.limiter is not None:  # inside CORS, so that a browser can read a 429
+        app.add_middleware(RateLimitMiddleware, limiter=app.state.limiter)
     if settings.cors_origins:
         app.add_middleware(
             ProblemCORSMiddleware,
             allow_origins=list(settings.cors_origins),
             allow_methods=["GET", "HEAD", "OPTIONS"],
             allow_headers=["Authorization", "Content-Type", "If-None-Match", "If-Match"],
-            expose_headers=["ETag", "Link", "Content-Language", "Retry-After", "X-Request-ID"],
+            expose_headers=[
+                *("ETag", "Link", "Content-Language", "Retry-After", "X-Request-ID"),
+                *("RateLimit", "RateLimit-Policy"),
+            ],
             max_age=600,
         )
     app.add_middleware(RequestContextMiddleware, docs_paths=DOCS_PATHS)

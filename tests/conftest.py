@@ -38,6 +38,9 @@ TEST_SETTINGS = Settings(
     languages=("en", "fr", "es"),
     default_language="en",
     secret_key=SecretStr("test-secret-key"),
+    # One test client sends more requests than any quota (the leak walker, the key matrix) and
+    # compares headers across requests; tests/ratelimit turns the limits on.
+    rate_limits=False,
 )
 
 

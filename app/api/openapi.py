@@ -16,6 +16,7 @@ from fastapi.openapi.utils import get_openapi
 
 from app.api.language import document_lang_parameter
 from app.api.problems import PROBLEM_MEDIA_TYPE, Problem, WithdrawnProblem
+from app.ratelimit.policy import is_exempt
 
 Operation = dict[str, Any]
 _PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
@@ -51,6 +52,18 @@ HEADERS: dict[str, dict[str, Any]] = {
     "Retry-After": {
         "description": "Seconds to wait before retrying.",
         "schema": {"type": "string", "pattern": "^[0-9]+$"},
+    },
+    "RateLimit": {
+        "description": "This client's quota state (draft-ietf-httpapi-ratelimit-headers-10): "
+        'the policy\'s name, `r` whole requests left and `t` seconds, e.g. `"key";r=42;t=30`. '
+        "`t` is how long until a request fits again when none does (then equal to `Retry-After`), "
+        "else until the current window ends.",
+        "schema": {**_STRING, "examples": ['"anonymous";r=42;t=30']},
+    },
+    "RateLimit-Policy": {
+        "description": "The quota that applies: `q` requests per `w` seconds, e.g. "
+        '`"anonymous";q=600;w=60`. A `304` costs half a request.',
+        "schema": {**_STRING, "examples": ['"anonymous";q=600;w=60']},
     },
     "WWW-Authenticate": {
         "description": "The authentication scheme (`Bearer`) and, for a refused key, the error.",
@@ -160,6 +173,8 @@ def _document_errors(path: str, method: str, operation: Operation) -> None:
         _add_error(operation, 412)
     if any(p.get("in") != "header" for p in operation.get("parameters", [])):
         _add_error(operation, 422)
+    if not is_exempt(path):
+        _add_error(operation, 429, "Too Many Requests: the quota is used up; see Retry-After")
     _add_error(operation, 500)
     _add_error(operation, 503, "Service Unavailable: the database cannot be reached; retry")
 
@@ -190,8 +205,11 @@ def _is_page(schema: dict[str, Any], operation: Operation, status: str) -> bool:
     return "items" in properties and "next_cursor" in properties
 
 
-def _document_response_headers(schema: dict[str, Any], method: str, operation: Operation) -> None:
+def _document_response_headers(
+    schema: dict[str, Any], path: str, method: str, operation: Operation
+) -> None:
     responses: dict[str, dict[str, Any]] = operation["responses"]
+    limited = not is_exempt(path)
     statuses = set(responses)
     conditional = method == "get" and "304" in statuses
     for status, response in responses.items():
@@ -216,6 +234,10 @@ def _document_response_headers(schema: dict[str, Any], method: str, operation: O
             headers.update(_optional("ETag"))
         if code == 503:
             headers.update(_required("Retry-After"))
+        if code == 429:
+            headers.update(_required("Retry-After", "RateLimit", "RateLimit-Policy"))
+        elif limited:
+            headers.update(_optional("RateLimit", "RateLimit-Policy"))
 
 
 def _header_components() -> dict[str, Any]:
@@ -321,7 +343,7 @@ def install_openapi(app: FastAPI) -> None:
             _document_errors(path, method, operation)
             _document_request_headers(method, operation)
             _set_media_types(operation, path)
-            _document_response_headers(schema, method, operation)
+            _document_response_headers(schema, path, method, operation)
             _security(method, operation)
         add_links(schema)
         _document_head(schema)

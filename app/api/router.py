@@ -122,6 +122,15 @@ class Health(BaseModel):
     status: str
 
 
+class Readiness(Health):
+    rate_limit_counters: str | None = Field(
+        default=None,
+        description="Where rate-limit counters live: `redis` (shared by every process), "
+        "`local` (this process; no Redis configured) or `local (redis unreachable)` (Redis is "
+        "configured but down: limits still apply, per process). Null: no rate limits.",
+    )
+
+
 class ProblemTypeDoc(BaseModel):
     type: str
     title: str
@@ -136,12 +145,13 @@ async def live() -> Health:
 
 @meta.get(
     "/health/ready",
-    response_model=Health,
+    response_model=Readiness,
     summary="Readiness probe",
     responses=problem_responses(503),
 )
-async def ready(session: SessionDep, response: Response) -> Health:
-    """The database answers; a load balancer should send traffic here."""
+async def ready(request: Request, session: SessionDep, response: Response) -> Readiness:
+    """The database answers; a load balancer should send traffic here. Redis being down is
+    not a reason to take the process out: it keeps limiting on its own counters, and says so."""
     response.headers["Cache-Control"] = "no-store"
     try:
         session.execute(text("SELECT 1"))
@@ -149,7 +159,10 @@ async def ready(session: SessionDep, response: Response) -> Health:
         raise ServiceUnavailable(
             "The database is not reachable.", headers={"Retry-After": "5"}
         ) from exc
-    return Health(status="ok")
+    limiter = request.app.state.limiter
+    return Readiness(
+        status="ok", rate_limit_counters=None if limiter is None else await limiter.counters.check()
+    )
 
 
 @meta.get(

@@ -12,6 +12,7 @@ from app.auth.models import Scope
 from app.auth.service import Principal, authenticate
 from app.config import Settings
 from app.db import SessionDep
+from app.ratelimit.middleware import charge_auth_failure, charge_key
 
 CHALLENGE = 'Bearer realm="newsroom"'
 INVALID = f'{CHALLENGE}, error="invalid_token"'
@@ -37,10 +38,12 @@ async def current_principal(request: Request, session: SessionDep) -> Principal 
             session, pepper=key_pepper(settings), token=token.strip(), now=request.app.state.clock()
         )
     if principal is None:
+        await charge_auth_failure(request)
         raise Unauthorized(
             "The API key is missing, malformed, unknown, revoked or expired.",
             headers={"WWW-Authenticate": INVALID},
         )
+    await charge_key(request, principal.key_id, principal.rate_limit)
     request.state.principal = principal
     return principal
 

@@ -39,3 +39,5 @@ class ApiKey(Base):
     expires_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
     last_used_at: Mapped[datetime | None]
+    # Requests per rate-limit window for this key; None: the configured default.
+    rate_limit: Mapped[int | None]

@@ -30,6 +30,7 @@ def key_read(key: ApiKey) -> ApiKeyRead:
             "expires_at": key.expires_at,
             "revoked_at": key.revoked_at,
             "last_used_at": key.last_used_at,
+            "rate_limit": key.rate_limit,
         }
     )
 
@@ -51,6 +52,7 @@ async def create_key(
         name=body.name,
         scopes=body.scopes,
         expires_at=body.expires_at,
+        rate_limit=body.rate_limit,
         created_by=admin.key_id,
         now=request.app.state.clock(),
     )

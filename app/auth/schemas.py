@@ -22,6 +22,12 @@ class ApiKeyCreate(Input):
         default=None,
         description="When the key stops working: with a time zone, and in the future.",
     )
+    rate_limit: int | None = Field(
+        default=None,
+        ge=1,
+        le=1_000_000,
+        description="Requests this key may make per rate-limit window; null: the default.",
+    )
 
 
 class ApiKeyRead(Schema):
@@ -38,6 +44,7 @@ class ApiKeyRead(Schema):
                     "expires_at": None,
                     "revoked_at": None,
                     "last_used_at": None,
+                    "rate_limit": None,
                 }
             ]
         },
@@ -51,6 +58,9 @@ class ApiKeyRead(Schema):
     expires_at: datetime | None
     revoked_at: datetime | None
     last_used_at: datetime | None
+    rate_limit: int | None = Field(
+        description="Requests per rate-limit window for this key; null: the configured default."
+    )
 
 
 class ApiKeyCreated(ApiKeyRead):

@@ -24,6 +24,7 @@ class Principal:
 
     key_id: str
     scopes: frozenset[str]
+    rate_limit: int | None = None  # the key's own quota per window, else the default
 
     def can(self, scope: Scope) -> bool:
         return scope.value in self.scopes
@@ -42,6 +43,7 @@ def issue_key(
     expires_at: datetime | None = None,
     created_by: str | None = None,
     now: datetime | None = None,
+    rate_limit: int | None = None,
 ) -> tuple[ApiKey, str]:
     """A new key and its token. The token is returned once and never stored.
 
@@ -61,6 +63,7 @@ def issue_key(
         secret_hash=_hash(pepper, secret),
         expires_at=expires_at,
         created_by=created_by,
+        rate_limit=rate_limit,
     )
     session.add(key)
     session.flush()
@@ -100,7 +103,7 @@ def authenticate(session: Session, *, pepper: bytes, token: str, now: datetime) 
         return None
     if key.last_used_at is None or now - key.last_used_at >= LAST_USED_PRECISION:
         key.last_used_at = now  # at most once a minute: no write per request
-    return Principal(key_id=key.id, scopes=frozenset(key.scopes))
+    return Principal(key_id=key.id, scopes=frozenset(key.scopes), rate_limit=key.rate_limit)
 
 
 def list_keys(session: Session) -> list[ApiKey]:

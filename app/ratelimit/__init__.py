@@ -1,0 +1,1 @@
+"""Rate limits per API key, per client address, and for failed authentications."""
