@@ -11,12 +11,25 @@ from app.auth.dependencies import key_pepper
 from app.auth.models import Scope
 from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker, utcnow
+from app.observability import logs
+from app.observability.metrics import prepare_multiprocess_dir
 from app.schema import migrate as run_migrations
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Operate the Newsroom API. Settings come from NEWSROOM_* environment variables."""
+    logs.configure_logging(*_log_settings())
+
+
+def _log_settings() -> tuple[logs.LogFormat, str]:
+    """The log format and level; the defaults while the settings do not validate (the
+    command then says what is wrong itself)."""
+    try:
+        settings = get_settings()
+    except ValueError:
+        return "text", "INFO"
+    return logs.resolve_format(settings.log_format, settings.environment), settings.log_level
 
 
 @main.command()
@@ -152,6 +165,9 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
             run_migrations(engine, settings.languages)
         finally:
             engine.dispose()
+    # Several workers share their metrics through files (app/observability/metrics.py).
+    prepare_multiprocess_dir(workers)
+    log_format = logs.resolve_format(settings.log_format, settings.environment)
     uvicorn.run(
         "app.main:create_app",
         factory=True,
@@ -161,6 +177,9 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
         reload=reload,
         server_header=False,
         proxy_headers=True,
+        # Every worker logs through the app's format; app.access replaces uvicorn's access log.
+        log_config=logs.logging_config(log_format, settings.log_level),
+        access_log=False,
     )
 
 

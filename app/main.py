@@ -29,6 +29,10 @@ from app.changes import service as changes
 from app.commitments.publishing import COMMITMENTS
 from app.config import Settings, get_settings
 from app.db import RequestSessions, make_engine, make_sessionmaker, utcnow
+from app.observability import metrics
+from app.observability.database import instrument_pool
+from app.observability.middleware import ObservabilityMiddleware, RouteTemplates
+from app.observability.router import router as metrics_router
 from app.publication.schedule import GoLives
 from app.statements.publishing import STATEMENTS
 from app.webhooks.runner import Worker, in_process_enabled
@@ -80,6 +84,7 @@ def create_app(
 ) -> FastAPI:
     settings = settings or get_settings()
     engine = make_engine(settings)
+    instrument_pool(engine, settings)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -100,6 +105,7 @@ def create_app(
             stop.set()
             await asyncio.to_thread(thread.join)
         engine.dispose()
+        metrics.process_exiting()
 
     app = FastAPIOffline(
         title="Newsroom API",
@@ -125,6 +131,7 @@ def create_app(
     install_problem_handlers(app)
     app.include_router(v1)
     app.include_router(meta)
+    app.include_router(metrics_router)
     install_openapi(app)
 
     # Added innermost first: see app/api/middleware.py for why this order.
@@ -141,5 +148,6 @@ def create_app(
             expose_headers=["ETag", "Link", "Content-Language", "Retry-After", "X-Request-ID"],
             max_age=600,
         )
+    app.add_middleware(ObservabilityMiddleware, templates=RouteTemplates(lambda: app.routes))
     app.add_middleware(RequestContextMiddleware, docs_paths=DOCS_PATHS)
     return app

@@ -159,7 +159,12 @@ class HttpSemanticsMiddleware:
                 message = {"type": "http.response.body", "body": b"", "more_body": False}
             await send(message)
 
-        await self.app({**scope, "method": "GET"}, receive, headers_only)
+        get = {**scope, "method": "GET"}
+        try:
+            await self.app(get, receive, headers_only)
+        finally:  # the matched route, for the access log and metrics outside
+            if "route" in get:
+                scope["route"] = get["route"]
 
     def _refusal(self, scope: Scope) -> Response | None:
         url_bytes = len(scope.get("raw_path") or scope["path"].encode()) + len(
