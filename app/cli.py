@@ -1,5 +1,6 @@
 """`newsroom`: the operator's command line (serve, migrate, load demo data, deliver webhooks)."""
 
+import logging
 from datetime import timedelta
 
 import click
@@ -19,7 +20,8 @@ from app.schema import migrate as run_migrations
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Operate the Newsroom API. Settings come from NEWSROOM_* environment variables."""
-    logs.configure_logging(*_log_settings())
+    if not logging.getLogger().handlers:  # an embedding program's (or pytest's) logging stays
+        logs.configure_logging(*_log_settings())
 
 
 def _log_settings() -> tuple[logs.LogFormat, str]:
