@@ -24,6 +24,8 @@ UNMATCHED = "unmatched"  # the route label of requests no route matched (never t
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 # An API answers in milliseconds; ten seconds is where clients and proxies give up.
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+if os.environ.get(MULTIPROC_ENV):  # the files are opened as the series below are made
+    Path(os.environ[MULTIPROC_ENV]).mkdir(parents=True, exist_ok=True)
 
 HTTP_REQUESTS = Counter(
     "newsroom_http_requests",
