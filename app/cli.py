@@ -211,13 +211,17 @@ def worker(poll_seconds: float | None) -> None:
     stop = threading.Event()
 
     def request_stop(signum: int, _frame: object) -> None:
-        click.echo(f"signal {signum}: stopping after the current round", err=True)
+        logging.getLogger("app.webhooks").info(
+            "signal %d: stopping after the current round", signum
+        )
         stop.set()
 
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
     try:
-        click.echo(f"webhook worker polling every {settings.webhooks_poll_seconds}s", err=True)
+        logging.getLogger("app.webhooks").info(
+            "webhook worker polling every %ss", settings.webhooks_poll_seconds
+        )
         sessions = make_sessionmaker(engine)
         go_lives = GoLives(sessions, utcnow, (STATEMENTS, COMMITMENTS))
         Worker(sessions, settings, before_round=go_lives.announce).run(stop)
