@@ -78,20 +78,30 @@ class ObservabilityMiddleware:
         request_id = state.get("request_id")
         token = REQUEST_ID.set(request_id if isinstance(request_id, str) else None)
         status = 500  # if the app raises before answering, RequestContext answers 500
+        recorded = False
         HTTP_IN_PROGRESS.inc()
+
+        def record() -> None:
+            nonlocal recorded
+            if not recorded:
+                recorded = True
+                HTTP_IN_PROGRESS.dec()
+                self._record(scope, state, status, time.perf_counter() - started)
 
         async def recording_send(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
+            elif message["type"] == "http.response.body" and not message.get("more_body"):
+                # Counted before the last byte leaves: a client that reads the metrics right
+                # after its answer (from any worker) finds its request in them.
+                record()
             await send(message)
 
         try:
             await self.app(scope, receive, recording_send)
         finally:
-            elapsed = time.perf_counter() - started
-            HTTP_IN_PROGRESS.dec()
-            self._record(scope, state, status, elapsed)
+            record()
             REQUEST_ID.reset(token)
 
     def _record(self, scope: Scope, state: dict[str, Any], status: int, elapsed: float) -> None:
