@@ -1,5 +1,6 @@
 """`newsroom`: the operator's command line (serve, migrate, load demo data, deliver webhooks)."""
 
+import logging
 from datetime import timedelta
 
 import click
@@ -11,12 +12,26 @@ from app.auth.dependencies import key_pepper
 from app.auth.models import Scope
 from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker, utcnow
+from app.observability import logs
+from app.observability.metrics import prepare_multiprocess_dir
 from app.schema import migrate as run_migrations
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Operate the Newsroom API. Settings come from NEWSROOM_* environment variables."""
+    if not logging.getLogger().handlers:  # an embedding program's (or pytest's) logging stays
+        logs.configure_logging(*_log_settings())
+
+
+def _log_settings() -> tuple[logs.LogFormat, str]:
+    """The log format and level; the defaults while the settings do not validate (the
+    command then says what is wrong itself)."""
+    try:
+        settings = get_settings()
+    except ValueError:
+        return "text", "INFO"
+    return logs.resolve_format(settings.log_format, settings.environment), settings.log_level
 
 
 @main.command()
@@ -162,6 +177,9 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
             run_migrations(engine, settings.languages)
         finally:
             engine.dispose()
+    # Several workers share their metrics through files (app/observability/metrics.py).
+    prepare_multiprocess_dir(workers)
+    log_format = logs.resolve_format(settings.log_format, settings.environment)
     uvicorn.run(
         "app.main:create_app",
         factory=True,
@@ -174,6 +192,9 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
         # SIGTERM: stop accepting, let requests in flight finish (up to the grace), then the
         # lifespan stops the go-live announcer and the webhook worker.
         timeout_graceful_shutdown=settings.shutdown_grace_seconds,
+        # Every worker logs through the app's format; app.access replaces uvicorn's access log.
+        log_config=logs.logging_config(log_format, settings.log_level),
+        access_log=False,
     )
 
 
@@ -203,13 +224,17 @@ def worker(poll_seconds: float | None) -> None:
     stop = threading.Event()
 
     def request_stop(signum: int, _frame: object) -> None:
-        click.echo(f"signal {signum}: stopping after the current round", err=True)
+        logging.getLogger("app.webhooks").info(
+            "signal %d: stopping after the current round", signum
+        )
         stop.set()
 
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
     try:
-        click.echo(f"webhook worker polling every {settings.webhooks_poll_seconds}s", err=True)
+        logging.getLogger("app.webhooks").info(
+            "webhook worker polling every %ss", settings.webhooks_poll_seconds
+        )
         sessions = make_sessionmaker(engine)
         go_lives = GoLives(sessions, utcnow, (STATEMENTS, COMMITMENTS))
         Worker(sessions, settings, before_round=go_lives.announce).run(stop)

@@ -75,6 +75,12 @@ class Settings(BaseSettings):
     )
     cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
     sql_echo: bool = False
+    log_format: Literal["json", "text"] | None = Field(
+        default=None,
+        description="`json` (one object a line) or `text`; default: json in production, "
+        "text otherwise.",
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     webhooks_allow_private_targets: bool = Field(
         default=False,
         description="Let webhook targets resolve to loopback, private, link-local, multicast "

@@ -17,6 +17,7 @@ from sqlalchemy.types import TypeDecorator
 
 from app.api.problems import ServiceUnavailable
 from app.config import Settings
+from app.observability.metrics import DB_SESSION_TIMEOUTS, DB_SESSION_WAITS, DB_SESSIONS_IN_USE
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -119,13 +120,20 @@ def make_engine(settings: Settings, *, serving: bool = False) -> Engine:
         # Connections are pooled and used by one session at a time, possibly from the
         # threadpool, so pysqlite's same-thread guard only gets in the way.
         engine = create_engine(
-            url, echo=settings.sql_echo, connect_args={"check_same_thread": False}, **pool
+            url,
+            echo=settings.sql_echo,
+            hide_parameters=not settings.sql_echo,
+            connect_args={"check_same_thread": False},
+            **pool,
         )
         _prepare_sqlite(engine)
         return engine
     return create_engine(
         url,
         echo=settings.sql_echo,
+        # A failed statement's error (logged) would otherwise quote its parameters, i.e.
+        # request bodies; NEWSROOM_SQL_ECHO shows them on purpose.
+        hide_parameters=not settings.sql_echo,
         pool_pre_ping=True,
         **_pool_options(settings),
         # JIT compiling pays off for long analytical queries, not ours: it added 140 ms to a
@@ -175,17 +183,22 @@ class RequestSessions:
 
     @asynccontextmanager
     async def turn(self) -> AsyncIterator[None]:
+        if self._slots.locked():
+            DB_SESSION_WAITS.inc()
         try:
             async with asyncio.timeout(self._timeout):
                 await self._slots.acquire()
         except TimeoutError:
+            DB_SESSION_TIMEOUTS.inc()
             raise ServiceUnavailable(
                 "Every database session is in use; retry in a few seconds.",
                 headers={"Retry-After": "2"},
             ) from None
+        DB_SESSIONS_IN_USE.inc()
         try:
             yield
         finally:
+            DB_SESSIONS_IN_USE.dec()
             self._slots.release()
 
 

@@ -29,6 +29,10 @@ from app.changes import service as changes
 from app.commitments.publishing import COMMITMENTS
 from app.config import Settings, get_settings
 from app.db import RequestSessions, make_engine, make_sessionmaker, utcnow
+from app.observability import metrics
+from app.observability.database import instrument_pool
+from app.observability.middleware import ObservabilityMiddleware, RouteTemplates
+from app.observability.router import router as metrics_router
 from app.publication.schedule import GoLives
 from app.ratelimit.middleware import Limiter, RateLimitMiddleware
 from app.statements.publishing import STATEMENTS
@@ -81,6 +85,7 @@ def create_app(
 ) -> FastAPI:
     settings = settings or get_settings()
     engine = make_engine(settings, serving=True)
+    instrument_pool(engine, settings)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -105,6 +110,7 @@ def create_app(
         if app.state.limiter is not None:
             await app.state.limiter.counters.close()
         engine.dispose()
+        metrics.process_exiting()
 
     app = FastAPIOffline(
         title="Newsroom API",
@@ -131,6 +137,7 @@ def create_app(
     install_problem_handlers(app)
     app.include_router(v1)
     app.include_router(meta)
+    app.include_router(metrics_router)
     install_openapi(app)
 
     # Added innermost first: see app/api/middleware.py for why this order.
@@ -152,5 +159,6 @@ def create_app(
             ],
             max_age=600,
         )
+    app.add_middleware(ObservabilityMiddleware, templates=RouteTemplates(lambda: app.routes))
     app.add_middleware(RequestContextMiddleware, docs_paths=DOCS_PATHS)
     return app

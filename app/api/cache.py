@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from app.api.conditional import Rendered
+from app.observability.metrics import CACHE_HIT, CACHE_MISS
 
 
 @dataclass(frozen=True)
@@ -40,9 +41,11 @@ class ResponseCache:
             or (entry.expires_at is not None and now >= entry.expires_at)
         ):
             self.misses += 1
+            CACHE_MISS.inc()
             return None
         self._entries.move_to_end(key)
         self.hits += 1
+        CACHE_HIT.inc()
         return entry
 
     def put(self, key: Hashable, entry: CacheEntry) -> None:

@@ -152,14 +152,18 @@ class HttpSemanticsMiddleware:
             await self.app(scope, receive, send)
             return
 
+        get = {**scope, "method": "GET"}
+
         async def headers_only(message: Message) -> None:
+            if "route" in get:  # the matched route, for the access log and metrics outside
+                scope["route"] = get["route"]
             if message["type"] == "http.response.body":
                 if message.get("more_body", False):
                     return
                 message = {"type": "http.response.body", "body": b"", "more_body": False}
             await send(message)
 
-        await self.app({**scope, "method": "GET"}, receive, headers_only)
+        await self.app(get, receive, headers_only)
 
     def _refusal(self, scope: Scope) -> Response | None:
         url_bytes = len(scope.get("raw_path") or scope["path"].encode()) + len(

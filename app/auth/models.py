@@ -21,6 +21,7 @@ class Scope(StrEnum):
     CONTENT_PREVIEW = "content:preview"
     KEYS_ADMIN = "keys:admin"
     WEBHOOKS_MANAGE = "webhooks:manage"
+    METRICS_READ = "metrics:read"
 
 
 class ApiKey(Base):

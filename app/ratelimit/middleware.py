@@ -21,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.problems import send_problem
 from app.config import Settings
+from app.observability.metrics import RATE_LIMIT_REJECTIONS
 from app.ratelimit.headers import rate_limit_headers
 from app.ratelimit.policy import (
     FULL_COST,
@@ -94,6 +95,7 @@ async def charge_key(request: Request, key_id: str, quota: int | None) -> None:
     ticket.decision = await limiter.charge(partition, limiter.policies.for_key(quota), ticket.cost)
     ticket.charged.append(partition)
     if not ticket.decision.allowed:
+        RATE_LIMIT_REJECTIONS.labels(reason="key").inc()
         raise TooManyRequests("This API key used up its quota; see Retry-After.")
 
 
@@ -107,6 +109,7 @@ async def charge_auth_failure(request: Request) -> None:
     ticket.decision = await limiter.charge(f"addr:{ticket.address}", policy, FULL_COST)
     if not ticket.decision.allowed:
         limiter.block(ticket.address, ticket.decision)
+        RATE_LIMIT_REJECTIONS.labels(reason="auth_failure").inc()
         raise TooManyRequests("Too many failed authentications from this address; see Retry-After.")
 
 
@@ -130,6 +133,7 @@ class RateLimitMiddleware:
             ticket.charged.append(partition)
             if not ticket.decision.allowed:
                 detail = "This address used up its quota for requests without an API key"
+                RATE_LIMIT_REJECTIONS.labels(reason="address").inc()
                 await self._refuse(scope, receive, send, ticket.decision, detail)
                 return
         else:
@@ -137,6 +141,7 @@ class RateLimitMiddleware:
             if blocked is not None:
                 ticket.decision = blocked
                 detail = "Too many failed authentications from this address"
+                RATE_LIMIT_REJECTIONS.labels(reason="auth_failure").inc()
                 await self._refuse(scope, receive, send, blocked, detail)
                 return
 

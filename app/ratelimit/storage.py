@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from app.observability.metrics import RATE_LIMIT_REDIS_UNREACHABLE
 from app.ratelimit.policy import FULL_COST, Policy
 
 logger = logging.getLogger("app.ratelimit")
@@ -145,6 +146,7 @@ class Counters:
     def _failed(self, exc: Exception) -> None:
         if self.redis_down_since is None:
             self.redis_down_since = time.time()
+            RATE_LIMIT_REDIS_UNREACHABLE.set(1)
             logger.warning("redis unreachable, rate limits counted per process: %s", exc)
         self._retry_at = time.monotonic() + RETRY_REDIS_SECONDS
 
@@ -152,6 +154,7 @@ class Counters:
         if self.redis_down_since is not None:
             logger.warning("redis reachable again, rate limits shared")
             self.redis_down_since = None
+            RATE_LIMIT_REDIS_UNREACHABLE.set(0)
 
     async def check(self) -> str:
         """The backend after asking Redis (readiness probes ask; requests do not wait)."""

@@ -1,0 +1,1 @@
+"""Metrics (Prometheus, `GET /metrics`) and structured logs: what the operator sees."""
