@@ -10,6 +10,7 @@ from app.auth import service as auth_service
 from app.auth.dependencies import key_pepper
 from app.auth.models import Scope
 from app.config import Settings
+from app.observability.metrics import RATE_LIMIT_REDIS_UNREACHABLE, RATE_LIMIT_REJECTIONS
 from tests.ratelimit.conftest import ClientFactory, field, make_token, redis_url, requires_redis
 
 URL = "/v1/statements?limit=1"
@@ -36,8 +37,11 @@ def test_a_burst_over_the_limit_gets_a_429_with_retry_after(make_client: ClientF
         assert field(response, "RateLimit-Policy") == ("anonymous", {"q": 3, "w": 60})
         remaining.append(field(response, "RateLimit")[1]["r"])
     assert remaining == [2, 1, 0]
+    rejections = RATE_LIMIT_REJECTIONS.labels(reason="address")
+    before = rejections._value.get()
     refused = client.get(URL)
     assert_refused(refused, "anonymous")
+    assert rejections._value.get() == before + 1  # newsroom_rate_limit_rejections_total
     assert refused.headers["cache-control"] == "no-store"
     assert refused.headers["x-content-type-options"] == "nosniff"
     assert refused.headers["x-request-id"] == refused.json()["request_id"]
@@ -170,6 +174,7 @@ def test_unreachable_redis_falls_back_to_local_counters(
     assert statuses == [200, 200, 200, 429]
     assert ready.status_code == 200
     assert ready.json()["rate_limit_counters"] == "local (redis unreachable)"
+    assert RATE_LIMIT_REDIS_UNREACHABLE._value.get() == 1  # and the metrics say so
     warnings = [r for r in caplog.records if "redis unreachable" in r.getMessage()]
     assert len(warnings) == 1
 
