@@ -24,7 +24,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, insert
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from app.config import Settings
@@ -35,7 +35,7 @@ from app.schema import migrate
 from app.search import index
 from app.statements.editing import record_due_go_lives
 from app.statements.models import Statement, StatementTranslation
-from bench.http_bench import Result, get, run_wrk
+from bench.http_bench import Result, get, refresh_statistics, run_wrk
 from tests.databases import create_scratch_database, drop_scratch_database
 
 VOCABULARY = [f"w{n:04d}" for n in range(2000)]
@@ -104,15 +104,6 @@ def seed(database_url: str, extra: int) -> int:
     refresh_statistics(engine)
     engine.dispose()
     return documents
-
-
-def refresh_statistics(engine: Engine) -> None:
-    """Plan on fresh statistics: right after a bulk seed, PostgreSQL plans on estimates of
-    one row a table and SQLite on none (issue #12 measured 180 ms against 8 ms a query)."""
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.exec_driver_sql("ANALYZE")
-        if engine.dialect.name == "sqlite":
-            connection.exec_driver_sql("PRAGMA optimize")
 
 
 def main() -> None:

@@ -51,7 +51,9 @@ def free_port() -> int:
 
 
 def create_load_key(env: dict[str, str], extra_arguments: list[str]) -> str:
+    # A key needs a scope; reading public content needs none, so grant the harmless one.
     command = [sys.executable, "-m", "app", "keys", "create", "--name", "load test"]
+    command += ["--scope", "metrics:read"]
     out = subprocess.run(
         [*command, *extra_arguments], env=env, capture_output=True, text=True, check=True
     ).stdout
