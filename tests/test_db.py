@@ -3,15 +3,18 @@ than sessions, every one is answered, and one that waits too long gets a 503 pro
 query held past PostgreSQL's statement timeout."""
 
 import asyncio
+from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.orm import Session
 
 from app.api.problems import ServiceUnavailable
 from app.config import Settings
-from app.db import RequestSessions
+from app.db import RequestSessions, get_session
 from app.main import create_app
 from tests.conftest import requires_postgres
 
@@ -75,3 +78,21 @@ def test_a_query_held_past_the_statement_timeout_is_a_503_and_the_next_succeeds(
         assert held.headers["retry-after"] == "5"
         assert "took too long" in held.json()["detail"]
         assert client.get("/v1/statements?limit=1").status_code == 200
+
+
+def test_a_pool_timeout_is_a_503_problem_not_a_500(settings: Settings, engine: Engine) -> None:
+    # Background work or a request's second session can still find the pool empty.
+    app = create_app(settings)
+
+    async def no_connection() -> AsyncIterator[Session]:
+        raise PoolTimeout("QueuePool limit of size 2 overflow 2 reached")
+        yield  # pragma: no cover (a generator, as get_session is)
+
+    app.dependency_overrides[get_session] = no_connection
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.get("/v1/statements?limit=1")
+    assert response.status_code == 503
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.headers["retry-after"] == "5"
+    assert response.json()["detail"].startswith("No database connection was free")
+    assert "QueuePool" not in response.text

@@ -393,7 +393,9 @@ async def _handle_unavailable(request: Request, exc: Exception) -> Response:
     # The database is unreachable or timed out: a retry later may well succeed.
     logger.warning("database unavailable (request_id=%s): %s", request_id_of(request), exc)
     detail = "The database is not reachable right now; retry in a few seconds."
-    if getattr(getattr(exc, "orig", None), "sqlstate", None) == QUERY_CANCELED:
+    if isinstance(exc, PoolTimeout):  # reachable, but every connection was taken meanwhile
+        detail = "No database connection was free in time; retry in a few seconds."
+    elif getattr(getattr(exc, "orig", None), "sqlstate", None) == QUERY_CANCELED:
         detail = "The database took too long to answer; retry in a few seconds."
     return problem_response(
         request_id_of(request),
