@@ -181,7 +181,7 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
     prepare_multiprocess_dir(workers)
     log_format = logs.resolve_format(settings.log_format, settings.environment)
     uvicorn.run(
-        "app.main:create_app",
+        "app.main:serve_app",
         factory=True,
         host=host,
         port=port,

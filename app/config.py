@@ -48,6 +48,14 @@ class Settings(BaseSettings):
     secret_key: SecretStr = SecretStr(INSECURE_SECRET)
     cache_max_age: int = Field(default=60, ge=0)
     cache_stale_while_revalidate: int = Field(default=300, ge=0)
+    cache_version_poll_ms: int = Field(
+        default=250,
+        ge=0,
+        le=60_000,
+        description="How often each worker reads the content version, so that cache hits need "
+        "no query: a change made by another worker or process is served at most this much "
+        "later (plus one read). 0: read it on every request instead.",
+    )
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024, description="Largest request body.")
     response_cache_entries: int = Field(
         default=4096, ge=0, description="Rendered public responses kept per process (0: none)."

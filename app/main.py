@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.api.cache import ResponseCache
 from app.api.hygiene import HygieneMiddleware
@@ -23,9 +24,11 @@ from app.api.middleware import (
 )
 from app.api.openapi import install_openapi
 from app.api.pagination import CursorCodec
+from app.api.pipeline import PublicReadPipeline
 from app.api.problems import install_problem_handlers
 from app.api.router import meta, v1
 from app.changes import service as changes
+from app.changes.watcher import VersionWatcher
 from app.commitments.publishing import COMMITMENTS
 from app.config import Settings, get_settings
 from app.db import RequestSessions, make_engine, make_sessionmaker, utcnow
@@ -98,11 +101,15 @@ def create_app(
                 GO_LIVE_INTERVAL_SECONDS, also=lambda: prune_change_log(app)
             )
         )
+        watcher: VersionWatcher = app.state.version_watcher
+        polling = asyncio.create_task(watcher.run_forever(engine)) if watcher.enabled else None
         webhooks = start_webhook_worker(app) if in_process_enabled(settings) else None
         yield
-        announcer.cancel()
-        with suppress(asyncio.CancelledError):  # let it leave its round before the engine goes
-            await announcer
+        for task in (announcer, polling):
+            if task is not None:
+                task.cancel()
+                with suppress(asyncio.CancelledError):  # let it leave its round first
+                    await task
         if webhooks is not None:
             stop, thread = webhooks
             stop.set()
@@ -132,6 +139,8 @@ def create_app(
     ).digest()
     app.state.cursor_codec = CursorCodec(cursor_key)
     app.state.response_cache = ResponseCache(max_entries=settings.response_cache_entries)
+    app.state.version_watcher = VersionWatcher(settings.cache_version_poll_ms / 1000)
+    app.state.version_watcher.track_commits(app.state.sessionmaker)
     app.state.limiter = Limiter(settings) if settings.rate_limits else None
 
     install_problem_handlers(app)
@@ -140,25 +149,81 @@ def create_app(
     app.include_router(metrics_router)
     install_openapi(app)
 
-    # Added innermost first: see app/api/middleware.py for why this order.
+    # Inside the framework, added innermost first: see app/api/middleware.py for the order.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(HygieneMiddleware)
     app.add_middleware(UnhandledErrorMiddleware)
     app.add_middleware(HttpSemanticsMiddleware)
-    if app.state.limiter is not None:  # inside CORS, so that a browser can read a 429
-        app.add_middleware(RateLimitMiddleware, limiter=app.state.limiter)
-    if settings.cors_origins:
-        app.add_middleware(
-            ProblemCORSMiddleware,
-            allow_origins=list(settings.cors_origins),
-            allow_methods=["GET", "HEAD", "OPTIONS"],
-            allow_headers=["Authorization", "Content-Type", "If-None-Match", "If-Match"],
-            expose_headers=[
-                *("ETag", "Link", "Content-Language", "Retry-After", "X-Request-ID"),
-                *("RateLimit", "RateLimit-Policy"),
-            ],
-            max_age=600,
-        )
-    app.add_middleware(ObservabilityMiddleware, templates=RouteTemplates(lambda: app.routes))
-    app.add_middleware(RequestContextMiddleware, docs_paths=DOCS_PATHS)
+    framework_stack = app.build_middleware_stack
+
+    def build_middleware_stack() -> ASGIApp:
+        """What every answer needs, and cache hits, in front of the framework's own stack.
+
+        A cache hit is answered by `PublicReadPipeline` before routing; inside the framework
+        it would still pass Starlette's error middleware, FastAPI's telemetry and body-limit
+        wrappers and the exception middleware, which together cost more than the hit itself.
+        Request ids, security headers, metrics, the access log, CORS and rate limits sit in
+        front with it, so that hits get them too (order: app/api/middleware.py).
+        """
+        front: ASGIApp = framework_stack()
+        if settings.response_cache_entries > 0:
+            front = PublicReadPipeline(
+                front,
+                cache=app.state.response_cache,
+                watcher=app.state.version_watcher,
+                clock=clock,
+                settings=settings,
+            )
+        if app.state.limiter is not None:  # inside CORS, so that a browser can read a 429
+            front = RateLimitMiddleware(front, limiter=app.state.limiter)
+        if settings.cors_origins:
+            front = ProblemCORSMiddleware(
+                front,
+                allow_origins=list(settings.cors_origins),
+                allow_methods=["GET", "HEAD", "OPTIONS"],
+                allow_headers=["Authorization", "Content-Type", "If-None-Match", "If-Match"],
+                expose_headers=[
+                    *("ETag", "Link", "Content-Language", "Retry-After", "X-Request-ID"),
+                    *("RateLimit", "RateLimit-Policy"),
+                ],
+                max_age=600,
+            )
+        front = ObservabilityMiddleware(front, templates=RouteTemplates(lambda: app.routes))
+        return RequestContextMiddleware(front, docs_paths=DOCS_PATHS)
+
+    # Starlette builds the stack on the first request, from this method.
+    app.build_middleware_stack = build_middleware_stack  # type: ignore[method-assign]
     return app
+
+
+class ServedApp:
+    """What the server runs: HTTP requests go straight into the application's stack.
+
+    `FastAPI.__call__` checks on every request whether OpenTelemetry is configured, and
+    Starlette's sets the scope's `app`; both together cost about as much as answering a cache
+    hit. This does the part that matters (the scope's `app`, the stack built once) and leaves
+    lifespan to the application itself. Tests call the application directly, through the
+    same stack.
+    """
+
+    def __init__(self, app: FastAPI) -> None:
+        self.app = app
+        self.stack: ASGIApp | None = None
+        if app.root_path:  # FastAPI would set it on every scope
+            raise ValueError("a root_path is set by the server (--root-path), not the app")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        scope["app"] = self.app
+        if self.stack is None:
+            if self.app.middleware_stack is None:
+                self.app.middleware_stack = self.app.build_middleware_stack()
+            self.stack = self.app.middleware_stack
+        await self.stack(scope, receive, send)
+
+
+def serve_app() -> ServedApp:
+    """The server's factory (`uvicorn --factory app.main:serve_app`)."""
+    return ServedApp(create_app())

@@ -69,7 +69,7 @@ def measure(database_url: str, statements: int) -> Measure:
     env = {**os.environ, "NEWSROOM_DATABASE_URL": database_url, "NEWSROOM_AUTO_MIGRATE": "false"}
     server = subprocess.Popen(
         [
-            *(sys.executable, "-m", "uvicorn", "--factory", "app.main:create_app"),
+            *(sys.executable, "-m", "uvicorn", "--factory", "app.main:serve_app"),
             *("--port", str(port), "--no-access-log", "--loop", "uvloop", "--http", "httptools"),
         ],
         env=env,

@@ -225,7 +225,7 @@ def run(database_url: str, options: argparse.Namespace) -> None:
             "-m",
             "uvicorn",
             "--factory",
-            "app.main:create_app",
+            "app.main:serve_app",
             "--port",
             str(port),
             "--workers",

@@ -159,7 +159,7 @@ def serve_and_measure(
         "NEWSROOM_AUTO_MIGRATE": "false",
         "NEWSROOM_RESPONSE_CACHE_ENTRIES": "0",
     }
-    command = [sys.executable, "-m", "uvicorn", "--factory", "app.main:create_app"]
+    command = [sys.executable, "-m", "uvicorn", "--factory", "app.main:serve_app"]
     command += ["--port", str(port), "--no-access-log", "--loop", "uvloop", "--http", "httptools"]
     server = subprocess.Popen(
         command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL

@@ -41,6 +41,9 @@ TEST_SETTINGS = Settings(
     # One test client sends more requests than any quota (the leak walker, the key matrix) and
     # compares headers across requests; tests/ratelimit turns the limits on.
     rate_limits=False,
+    # Tests write through one uncommitted transaction, which a poll could never see; each
+    # request reads the version itself (tests/api/test_pipeline.py covers the watcher).
+    cache_version_poll_ms=0,
 )
 
 
@@ -131,7 +134,14 @@ def clock() -> Clock:
 
 @pytest.fixture
 def app(settings: Settings, session: Session, clock: Clock) -> FastAPI:
+    return app_on_session(settings, session, clock)
+
+
+def app_on_session(settings: Settings, session: Session, clock: Clock) -> FastAPI:
+    """The app, its requests run in the test's session (rolled back after the test)."""
     app = create_app(settings, clock=clock)
+    # The app's own sessions are not used here: its watcher learns the test session's commits.
+    app.state.version_watcher.track_commits(session)
 
     async def test_session() -> AsyncIterator[Session]:
         # Lazy-loading bugs must fail here as they would in production.

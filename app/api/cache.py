@@ -1,19 +1,30 @@
-"""An in-process cache of rendered public responses, keyed on the content version.
+"""An in-process cache of rendered public responses, keyed on the request and the content version.
 
-Serving a list costs a few milliseconds of ORM work; serving it from here costs one single-row
-read (the content version) and a dictionary lookup. Every write that can change a public
-response bumps the version in its own transaction, so an entry is never served after the
-content it was made from changed, whichever process made the change; an entry made before a
-scheduled go-live expires at that moment.
+Serving a list costs a few milliseconds of ORM work; serving it from here costs a dictionary
+lookup (app/api/pipeline.py answers it before routing). Every write that can change a public
+response bumps the content version in its own transaction, and each worker learns the version
+without a query per request (app/changes/watcher.py), so an entry is never served longer than
+the watcher's documented delay after the content it was made from changed, whichever process
+made the change; an entry made before a scheduled go-live expires at that moment.
 """
 
 from collections import OrderedDict
 from collections.abc import Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from app.api.conditional import Rendered
 from app.observability.metrics import CACHE_HIT, CACHE_MISS
+
+RawHeaders = list[tuple[bytes, bytes]]
+# The request state's entry holding the cache key app/api/pipeline.py derived for a request.
+CACHE_KEY = "public_cache_key"
+
+
+def _raw(headers: dict[str, str]) -> RawHeaders:
+    pairs = headers.items()
+    return [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in pairs]
 
 
 @dataclass(frozen=True)
@@ -21,6 +32,22 @@ class CacheEntry:
     version: int
     rendered: Rendered
     expires_at: datetime | None
+    # The route that rendered it, named by the access log and the metrics on a hit.
+    route: Any = None
+    # The response's own headers, encoded once for every hit: those of a 304 (RFC 9110 §15.4.5:
+    # the validators and caching headers a 200 would carry) and the 200's body headers.
+    not_modified_headers: RawHeaders = field(init=False, repr=False, compare=False)
+    body_headers: RawHeaders = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        rendered = self.rendered
+        own = _raw({**rendered.headers, "ETag": rendered.etag})
+        body = [
+            (b"content-type", rendered.media_type.encode("latin-1")),
+            (b"content-length", str(len(rendered.body)).encode("latin-1")),
+        ]
+        object.__setattr__(self, "not_modified_headers", own)
+        object.__setattr__(self, "body_headers", body)
 
 
 class ResponseCache:
@@ -47,6 +74,16 @@ class ResponseCache:
         self.hits += 1
         CACHE_HIT.inc()
         return entry
+
+    def peek(self, key: Hashable) -> CacheEntry | None:
+        """The entry, if any, for the caller to judge (app/api/pipeline.py), uncounted."""
+        return self._entries.get(key)
+
+    def touch(self, key: Hashable) -> None:
+        """Count a hit the caller served from `peek`, and keep the entry as recently used."""
+        if key in self._entries:
+            self._entries.move_to_end(key)
+        self.hits += 1
 
     def put(self, key: Hashable, entry: CacheEntry) -> None:
         if self.max_entries == 0 or len(entry.rendered.body) > self.max_body_bytes:

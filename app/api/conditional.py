@@ -60,8 +60,8 @@ def etag_matches(if_none_match: str, etag: str) -> bool:
     return any(tag.removeprefix("W/") == bare for tag in entity_tags([if_none_match]))
 
 
-def _not_modified_since(request: Request, last_modified: datetime | None) -> bool:
-    header = request.headers.get("if-modified-since")
+def not_modified_since(header: str | None, last_modified: datetime | None) -> bool:
+    """If-Modified-Since (RFC 9110 §13.1.3), consulted only without If-None-Match."""
     if not header or last_modified is None:
         return False
     try:
@@ -107,7 +107,9 @@ def send(request: Request, rendered: Rendered, cache: CachePolicy) -> Response:
     if if_none_match:
         not_modified = etag_matches(", ".join(if_none_match), rendered.etag)
     else:
-        not_modified = _not_modified_since(request, rendered.last_modified)
+        not_modified = not_modified_since(
+            request.headers.get("if-modified-since"), rendered.last_modified
+        )
     if not_modified:
         return Response(status_code=304, headers=headers)
     return Response(content=rendered.body, media_type=rendered.media_type, headers=headers)

@@ -9,12 +9,13 @@ BodyLimit. Everything inside RequestContext gets the request id and the security
 500 raised by a route still passes through CORS, so a browser can read it.
 """
 
+import itertools
 import logging
 import re
 import secrets
 from typing import Any
 
-from starlette.datastructures import Headers, MutableHeaders
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import Response
@@ -31,7 +32,7 @@ from app.api.problems import (
 
 logger = logging.getLogger("app.errors")
 
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+_REQUEST_ID = re.compile(rb"^[A-Za-z0-9._-]{8,64}$")
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
 # Swagger UI and ReDoc bootstrap with an inline script and inline styles, and ReDoc runs a
 # blob: worker; their assets are served by the app itself, so nothing else is allowed.
@@ -47,31 +48,55 @@ STATIC_HEADERS = (
 )
 
 
+def _encoded(csp: str) -> list[tuple[bytes, bytes]]:
+    pairs = [("Content-Security-Policy", csp), *STATIC_HEADERS]
+    return [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in pairs]
+
+
 class RequestContextMiddleware:
     def __init__(self, app: ASGIApp, *, docs_paths: tuple[str, ...]) -> None:
         self.app = app
         self.docs_paths = docs_paths
+        self.api_headers = _encoded(API_CSP)
+        self.docs_headers = _encoded(DOCS_CSP)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
-        request_id = incoming if _REQUEST_ID.match(incoming) else secrets.token_hex(8)
+        incoming = b""
+        for name, value in scope["headers"]:
+            if name == b"x-request-id":
+                incoming = value
+                break
+        request_id = (
+            incoming.decode("latin-1") if _REQUEST_ID.match(incoming) else next_request_id()
+        )
         scope.setdefault("state", {})["request_id"] = request_id
         path: str = scope["path"]
-        csp = DOCS_CSP if path.startswith(self.docs_paths) else API_CSP
+        fixed = self.docs_headers if path.startswith(self.docs_paths) else self.api_headers
+        stamp = (b"x-request-id", request_id.encode("latin-1"))
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                headers["X-Request-ID"] = request_id
-                headers.setdefault("Content-Security-Policy", csp)
-                for name, value in STATIC_HEADERS:
-                    headers.setdefault(name, value)
+                # Raw pairs (this runs on every answer): ours unless the response set its own.
+                headers = [pair for pair in message.get("headers", ()) if pair[0] != stamp[0]]
+                present = {name for name, _ in headers}
+                headers.append(stamp)
+                headers.extend(pair for pair in fixed if pair[0] not in present)
+                message["headers"] = headers
             await send(message)
 
         await _answer_500_on_error(self.app, scope, receive, send_with_headers)
+
+
+_REQUEST_ID_PREFIX = secrets.token_hex(4)  # this process's; the counter tells its requests apart
+_request_counter = itertools.count(secrets.randbelow(1 << 24))
+
+
+def next_request_id() -> str:
+    """Unique without a system call per request: a random prefix per process and a counter."""
+    return f"{_REQUEST_ID_PREFIX}{next(_request_counter) & 0xFFFFFFFFFF:010x}"
 
 
 async def _answer_500_on_error(app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:

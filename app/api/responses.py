@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from starlette.requests import Request
 from starlette.responses import Response
 
-from app.api.cache import CacheEntry, ResponseCache
+from app.api.cache import CACHE_KEY, CacheEntry, ResponseCache
 from app.api.conditional import CachePolicy, Rendered, render, send
 from app.api.language import Language
 from app.api.pagination import Page, page_links
@@ -48,15 +48,22 @@ class Fresh:
     keep: Any = None
 
 
-def public_cache(request: Request, *, seconds_until_change: int | None = None) -> CachePolicy:
+def public_cache_policy(settings: Settings, seconds_until_change: int | None) -> CachePolicy:
     """Public caching, never longer than the time until the content is known to change."""
-    settings: Settings = request.app.state.settings
     max_age = settings.cache_max_age
     stale = settings.cache_stale_while_revalidate
     if seconds_until_change is not None:
         max_age = max(0, min(max_age, seconds_until_change))
         stale = max(0, min(stale, seconds_until_change - max_age))
     return CachePolicy(public=True, max_age=max_age, stale_while_revalidate=stale)
+
+
+def public_cache(request: Request, *, seconds_until_change: int | None = None) -> CachePolicy:
+    return public_cache_policy(request.app.state.settings, seconds_until_change)
+
+
+def seconds_until(expires_at: datetime | None, now: datetime) -> int | None:
+    return None if expires_at is None else int((expires_at - now).total_seconds())
 
 
 def _validated_since(request: Request, fresh: Fresh) -> datetime | None:
@@ -132,17 +139,24 @@ def public_response(
         rendered = _render(request, compute(), language)
         return send(request, rendered, CachePolicy(public=False))
     cache: ResponseCache = request.app.state.response_cache
-    key = (str(request.url), language.preferences if language else None, variant)
+    # The key app/api/pipeline.py derived from the raw request, so that it answers the next
+    # such request itself; without the pipeline (a bare router in a test), the URL's own.
+    key = request.scope.get("state", {}).get(CACHE_KEY) or (
+        str(request.url),
+        language.preferences if language else None,
+        variant,
+    )
     entry = cache.get(key, version=version, now=now)
     if entry is None:
         fresh = compute()
         entry = CacheEntry(
-            version=version, rendered=_render(request, fresh, language), expires_at=fresh.expires_at
+            version=version,
+            rendered=_render(request, fresh, language),
+            expires_at=fresh.expires_at,
+            route=request.scope.get("route"),
         )
         cache.put(key, entry)
-    seconds = None
-    if entry.expires_at is not None:
-        seconds = int((entry.expires_at - now).total_seconds())
+    seconds = seconds_until(entry.expires_at, now)
     return send(request, entry.rendered, public_cache(request, seconds_until_change=seconds))
 
 

@@ -12,6 +12,10 @@ from sqlalchemy.orm import Session
 from app.changes.models import ChangeEntry, ContentVersion
 from app.db import utcnow
 
+# Session.info key: the version this unit of work reached (app/changes/watcher.py learns it at
+# commit, so that the worker that made a change never serves a response cached before it).
+BUMPED = "content_version_bumped"
+
 _CURRENT = select(ContentVersion.version, ContentVersion.changed_at).where(ContentVersion.id == 1)
 _BUMP = (
     update(ContentVersion)
@@ -34,8 +38,9 @@ def bump(session: Session, *, at: datetime | None = None) -> int:
         (ContentVersion.changed_at > at, ContentVersion.changed_at),
         else_=literal(at, ContentVersion.changed_at.type),
     )
-    version = session.execute(_BUMP.values(changed_at=changed_at)).scalar_one()
-    return int(version)
+    version = int(session.execute(_BUMP.values(changed_at=changed_at)).scalar_one())
+    session.info[BUMPED] = version
+    return version
 
 
 class Operation(StrEnum):

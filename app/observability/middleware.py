@@ -68,6 +68,8 @@ class ObservabilityMiddleware:
     def __init__(self, app: ASGIApp, *, templates: RouteTemplates) -> None:
         self.app = app
         self.templates = templates
+        self._counters: dict[tuple[str, str, int], Any] = {}
+        self._histograms: dict[tuple[str, str], Any] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -107,8 +109,13 @@ class ObservabilityMiddleware:
     def _record(self, scope: Scope, state: dict[str, Any], status: int, elapsed: float) -> None:
         method = scope["method"] if scope["method"] in METHODS else "OTHER"
         route = self.templates.of(scope)
-        HTTP_REQUESTS.labels(method, route, str(status)).inc()
-        HTTP_DURATION.labels(method, route).observe(elapsed)
+        counted = (method, route, status)
+        counter = self._counters.get(counted)
+        if counter is None:  # resolving labels costs more than counting: once per series
+            counter = self._counters[counted] = HTTP_REQUESTS.labels(method, route, str(status))
+            self._histograms[method, route] = HTTP_DURATION.labels(method, route)
+        counter.inc()
+        self._histograms[method, route].observe(elapsed)
         if not access_log.isEnabledFor(logging.INFO):
             return
         principal = state.get("principal")

@@ -16,7 +16,6 @@ import time
 from dataclasses import dataclass, field
 
 from fastapi import Request
-from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.problems import send_problem
@@ -125,7 +124,7 @@ class RateLimitMiddleware:
         limiter = self.limiter
         ticket = Ticket(address=limiter.address(scope), cost=request_cost(scope))
         scope.setdefault("state", {})[STATE_KEY] = ticket
-        anonymous = "authorization" not in Headers(scope=scope)
+        anonymous = not any(name == b"authorization" for name, _ in scope["headers"])
         if anonymous:
             partition = f"addr:{ticket.address}"
             policy = limiter.policies.anonymous
@@ -149,9 +148,12 @@ class RateLimitMiddleware:
             if message["type"] == "http.response.start":
                 await self._settle(ticket, int(message["status"]))
                 if ticket.decision is not None:
-                    headers = MutableHeaders(scope=message)
-                    for name, value in rate_limit_headers(ticket.decision).items():
-                        headers[name] = value
+                    # Raw pairs: no route sets these fields, and this runs on every answer.
+                    extra = rate_limit_headers(ticket.decision).items()
+                    message["headers"] = [
+                        *message.get("headers", ()),
+                        *((name.lower().encode(), value.encode()) for name, value in extra),
+                    ]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -86,9 +86,11 @@ def request_cost(scope: Scope) -> int:
     is charged then (see the middleware)."""
     if scope["method"] not in ("GET", "HEAD"):
         return FULL_COST
-    headers = Headers(scope=scope)
-    conditional = "if-none-match" in headers or "if-modified-since" in headers
+    conditional = any(name in _VALIDATORS for name, _ in scope["headers"])
     return NOT_MODIFIED_COST if conditional else FULL_COST
+
+
+_VALIDATORS = frozenset({b"if-none-match", b"if-modified-since"})
 
 
 class ClientAddress:
@@ -107,6 +109,8 @@ class ClientAddress:
     def __call__(self, scope: Scope) -> str:
         client = scope.get("client")
         peer = str(client[0]) if client else "unknown"
+        if not self.trusted:  # no proxy is believed: the peer it is
+            return peer
         current = _parse(peer)
         if not self._trusted(current):
             return peer

@@ -1,11 +1,6 @@
 """Two server processes sharing Redis enforce one limit (issue #11, acceptance 1), and each
 falls back to counting alone when Redis cannot be reached."""
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -13,54 +8,15 @@ import httpx2 as httpx
 
 from app.config import Settings
 from tests.ratelimit.conftest import redis_url, requires_redis
+from tests.servers import servers
 
 URL = "/v1/statements?limit=1"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextmanager
 def _servers(settings: Settings, count: int, **env: str) -> Iterator[list[str]]:
-    """`count` separate `newsroom serve` processes on the test database, each on its port."""
-    environment = {
-        **os.environ,
-        "NEWSROOM_DATABASE_URL": settings.database_url,
-        "NEWSROOM_ENVIRONMENT": "test",
-        "NEWSROOM_AUTO_MIGRATE": "false",
-        "NEWSROOM_RATE_LIMITS": "true",
-        **env,
-    }
-    ports = [_free_port() for _ in range(count)]
-    processes = [
-        subprocess.Popen(
-            [sys.executable, "-m", "app", "serve", "--port", str(port)],
-            env=environment,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for port in ports
-    ]
-    bases = [f"http://127.0.0.1:{port}" for port in ports]
-    try:
-        for base in bases:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    httpx.get(f"{base}/health/live")
-                    break
-                except httpx.TransportError:
-                    assert time.monotonic() < deadline, f"{base} did not start"
-                    time.sleep(0.1)
+    with servers(settings.database_url, count, NEWSROOM_RATE_LIMITS="true", **env) as bases:
         yield bases
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait(timeout=30)
 
 
 @requires_redis
