@@ -36,6 +36,7 @@ from app.changes import service as changes_service
 from app.commitments import editing as commitment_editing
 from app.commitments.models import Commitment, CommitmentTranslation, ImplementationStatus
 from app.commitments.write_schemas import CommitmentUpdate
+from app.config import Settings
 from app.ids import new_id
 from app.navigation.models import ItemKind, Menu
 from app.navigation.tree import add_item
@@ -45,7 +46,7 @@ from app.statements.models import Statement, StatementTranslation, StatementType
 from app.statements.schemas import StatementCreate, StatementUpdate, TranslationIn
 from app.webhooks.models import WebhookMessage, WebhookSubscription
 from app.webhooks.worker import pump
-from tests.conftest import FIXED_NOW, TEST_SETTINGS
+from tests.conftest import FIXED_NOW, TEST_SETTINGS, Clock, app_on_session
 
 EDITOR = Principal(key_id="leak-walker", scopes=frozenset({"content:publish"}))
 WRITER = Principal(key_id="leak-walker-writer", scopes=frozenset())  # edits, cannot publish
@@ -568,6 +569,10 @@ class Walker:
     def walk_pages(self, path: str, params: list[tuple[str, str]]) -> int:
         """GET and follow `next_cursor` to the last page; the first page's status."""
         response = first = self.get(path, params)
+        if first.status_code == 200:  # again: now a cache hit, answered before routing
+            again = self.get(path, params)
+            assert again.content == first.content, f"a hit differs: GET {path} {params}"
+            assert again.headers.get("etag") == first.headers.get("etag")
         pages = 0
         while response.status_code == 200 and (cursor := _next_cursor(response)):
             pages += 1
@@ -642,6 +647,14 @@ def _fill(path: str, values: dict[str, str]) -> str:
     for name, value in values.items():
         path = path.replace("{" + name + "}", value)
     return path
+
+
+@pytest.fixture
+def client(settings: Settings, session: Session, clock: Clock) -> Iterator[TestClient]:
+    """With the worker's version watcher on, as served: repeated requests are cache hits."""
+    watched = settings.model_copy(update={"cache_version_poll_ms": 60_000})
+    with TestClient(app_on_session(watched, session, clock), raise_server_exceptions=False) as c:
+        yield c
 
 
 def test_no_hidden_content_leaks_from_any_public_route(

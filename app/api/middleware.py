@@ -4,9 +4,10 @@ and the last-resort 500 problem.
 Pure ASGI (not BaseHTTPMiddleware) because it sits on every request's hot path. The catch-all
 lives here rather than in an `Exception` handler: Starlette moves such handlers outside the user
 middleware, where the response would lose these headers (research/reliability-security.md §5).
-Order, outermost first (app/main.py): RequestContext, CORS, HttpSemantics, UnhandledError,
-BodyLimit. Everything inside RequestContext gets the request id and the security headers, and a
-500 raised by a route still passes through CORS, so a browser can read it.
+Order, outermost first (app/main.py): RequestContext, Observability, CORS, RateLimit, the public
+read pipeline (cache hits), then the framework's own stack with HttpSemantics, UnhandledError,
+Hygiene and BodyLimit. Everything inside RequestContext gets the request id and the security
+headers, and a 500 raised by a route still passes through CORS, so a browser can read it.
 """
 
 import itertools

@@ -67,9 +67,11 @@ def test_a_repeated_read_is_answered_without_a_query(
     not_modified = client.get(url, headers={"If-None-Match": first.headers["etag"]})
     head = client.head(url)
     assert count_queries.count == 0
-    assert not_modified.status_code == 304 and not_modified.content == b""
+    assert not_modified.status_code == 304
+    assert not_modified.content == b""
     assert not_modified.headers["etag"] == first.headers["etag"]
-    assert head.status_code == 200 and head.content == b""
+    assert head.status_code == 200
+    assert head.content == b""
     assert head.headers["content-length"] == str(len(first.content))
 
 
@@ -179,7 +181,7 @@ def test_rate_limits_count_cache_hits(settings: Settings, session: Session, cloc
 
 
 @pytest.fixture
-def committed_database(fresh_database_url: Any) -> Iterator[tuple[str, dict[str, str]]]:
+def committed_database(fresh_database_url: Any) -> tuple[str, dict[str, str]]:
     """A database of its own with the demo data, committed (separate processes serve it), and
     an editor key."""
     url: str = fresh_database_url()
@@ -191,7 +193,7 @@ def committed_database(fresh_database_url: Any) -> Iterator[tuple[str, dict[str,
         session.commit()
         editor = make_key(session, Scope.STATEMENTS_WRITE, Scope.CONTENT_PUBLISH)
     engine.dispose()
-    yield url, editor
+    return url, editor
 
 
 def test_another_worker_sees_a_write_within_the_poll_interval(
