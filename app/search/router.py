@@ -9,6 +9,7 @@ from app.api.facets import FacetedPage
 from app.api.language import LanguageDep
 from app.api.pagination import PageDep
 from app.api.responses import Fresh, public_response, read_responses
+from app.cdn.tagging import tagged
 from app.changes.dependencies import ContentVersionDep
 from app.commitments import service as commitments_service
 from app.db import SessionDep
@@ -80,4 +81,6 @@ async def search(
         ]
         return Fresh(result, None, min(upcoming, default=None))
 
+    # A hit of any kind may appear on any page: each kind's collection purges them all.
+    compute = tagged(compute, "statements", "commitments", "actors")
     return public_response(request, version=version, now=now, language=language, compute=compute)
