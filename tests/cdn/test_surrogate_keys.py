@@ -93,6 +93,7 @@ def test_feeds_search_taxonomy_and_the_change_feed_carry_their_collections(
     assert "taxonomy" in keys(client.get("/v1/topics"))
     assert "actors" in keys(client.get("/v1/actors"))
     assert keys(client.get("/v1/changes")) == [SITE, "changes"]
+    assert keys(client.get("/v1/export/menus.ndjson")) == [SITE, "changes"]
 
 
 def test_hidden_items_are_never_named(client: TestClient, editor: dict[str, str]) -> None:
