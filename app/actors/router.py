@@ -17,7 +17,7 @@ from app.api.responses import Fresh, editorial_response, public_response, read_r
 from app.auth.dependencies import TaxonomiesPublisher, TaxonomiesWriter
 from app.cdn.tagging import tagged
 from app.changes.dependencies import ContentVersionDep
-from app.db import SessionDep
+from app.db import ON_REPLICA, SessionDep
 
 # Named like the public read's parameter: one path, one parameter name (OpenAPI requires it).
 ActorId = Annotated[
@@ -28,7 +28,7 @@ ActorId = Annotated[
         description="The actor's id (writes take the id, not a slug).",
     ),
 ]
-router = APIRouter(prefix="/actors", tags=["actors"])
+router = APIRouter(prefix="/actors", tags=["actors"], dependencies=[ON_REPLICA])
 
 
 @router.get(

@@ -26,7 +26,7 @@ from app.commitments.schemas import (
     CommitmentSort,
     CommitmentSummaryCounts,
 )
-from app.db import SessionDep
+from app.db import ON_REPLICA, SessionDep
 from app.feeds.links import site_for
 from app.jsonld import commitment as commitment_ld
 from app.jsonld import negotiate as jsonld
@@ -34,7 +34,7 @@ from app.search.schemas import SearchQuery
 from app.statements import service as statements_service
 from app.taxonomy.params import PlaceFilter, TermFilter
 
-router = APIRouter(tags=["commitments"])
+router = APIRouter(tags=["commitments"], dependencies=[ON_REPLICA])
 
 
 def next_midnight(now: datetime) -> datetime:

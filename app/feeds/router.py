@@ -12,7 +12,7 @@ from app.api.pagination import PageDep
 from app.api.responses import Encoded, Fresh, public_response, read_responses
 from app.cdn.keys import keys_in
 from app.changes.dependencies import ContentVersionDep
-from app.db import SessionDep
+from app.db import ON_REPLICA, SessionDep
 from app.feeds import links, service
 from app.feeds.jsonfeed import json_feed
 from app.feeds.markup import atom, rss
@@ -20,7 +20,7 @@ from app.feeds.schemas import ATOM_EXAMPLE, RSS_EXAMPLE, JsonFeed
 from app.statements import service as statements_service
 from app.statements.params import StatementFiltersDep
 
-router = APIRouter(prefix="/feeds", tags=["feeds"])
+router = APIRouter(prefix="/feeds", tags=["feeds"], dependencies=[ON_REPLICA])
 CHARSET = "; charset=utf-8"
 
 

@@ -12,12 +12,12 @@ from app.auth.dependencies import PreviewDep
 from app.cdn.tagging import tagged
 from app.changes.dependencies import ContentVersionDep
 from app.config import Settings
-from app.db import SessionDep
+from app.db import ON_REPLICA, SessionDep
 from app.navigation import service
 from app.navigation.schemas import Breadcrumbs, MenuRead, MenuTree
 from app.statements import service as statements_service
 
-router = APIRouter(prefix="/navigation", tags=["navigation"])
+router = APIRouter(prefix="/navigation", tags=["navigation"], dependencies=[ON_REPLICA])
 MenuKey = Annotated[str, Path(max_length=32, pattern=r"^[a-z0-9-]+$", examples=["main"])]
 
 

@@ -16,7 +16,7 @@ from app.cdn.keys import keys_in
 from app.cdn.tagging import tagged
 from app.changes.dependencies import ContentVersionDep
 from app.config import Settings
-from app.db import SessionDep
+from app.db import ON_REPLICA, SessionDep
 from app.feeds.links import alternate_links, site_for
 from app.jsonld import negotiate as jsonld
 from app.jsonld import statement as statement_ld
@@ -32,7 +32,7 @@ from app.statements.schemas import (
     StatementSort,
 )
 
-router = APIRouter(prefix="/statements", tags=["statements"])
+router = APIRouter(prefix="/statements", tags=["statements"], dependencies=[ON_REPLICA])
 
 
 @router.get(

@@ -11,7 +11,7 @@ from app.api.problems import problem_responses
 from app.api.responses import Fresh, public_response, read_responses
 from app.cdn.tagging import tagged
 from app.changes.dependencies import ContentVersionDep
-from app.db import SessionDep
+from app.db import ON_REPLICA, SessionDep
 from app.taxonomy import catalogue as service
 from app.taxonomy.schemas import (
     FrameworkRead,
@@ -23,7 +23,7 @@ from app.taxonomy.schemas import (
     TopicRead,
 )
 
-router = APIRouter(tags=["taxonomies"])
+router = APIRouter(tags=["taxonomies"], dependencies=[ON_REPLICA])
 LIST_ERRORS = read_responses(400, 422)
 ITEM_ERRORS = read_responses(404, 422)
 
