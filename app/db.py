@@ -222,12 +222,18 @@ async def _turn(request: Request) -> AsyncIterator[None]:
         yield
 
 
-async def replica_reads(request: Request) -> None:
-    """A public read router's dependency: its anonymous GETs may run on the read replica."""
-    request.state.replica_reads = True
+async def replica_reads() -> None:
+    """A marker: a router (or route) with it in its `dependencies` is a public read one, whose
+    anonymous GETs may run on the read replica. Read off the matched route (`_on_replica`),
+    since the session is opened before any route dependency runs (authentication uses it)."""
 
 
 ON_REPLICA = Depends(replica_reads)
+
+
+def _on_replica(request: Request) -> bool:
+    route = request.scope.get("route")
+    return any(d.dependency is replica_reads for d in getattr(route, "dependencies", ()))
 
 
 def _sessionmaker(request: Request) -> "sessionmaker[Session]":
@@ -242,9 +248,9 @@ def _sessionmaker(request: Request) -> "sessionmaker[Session]":
     replica: sessionmaker[Session] | None = getattr(request.app.state, "read_sessionmaker", None)
     if (
         replica is not None
-        and getattr(request.state, "replica_reads", False)
         and request.method in ("GET", "HEAD")
         and "authorization" not in request.headers
+        and _on_replica(request)
     ):
         DB_SESSIONS.labels("replica").inc()
         return replica
