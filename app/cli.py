@@ -212,6 +212,7 @@ def worker(poll_seconds: float | None) -> None:
     import signal
     import threading
 
+    from app.cdn.purge import Purger
     from app.commitments.publishing import COMMITMENTS
     from app.publication.schedule import GoLives
     from app.statements.publishing import STATEMENTS
@@ -221,6 +222,8 @@ def worker(poll_seconds: float | None) -> None:
     if poll_seconds is not None:
         settings = settings.model_copy(update={"webhooks_poll_seconds": poll_seconds})
     engine = make_engine(settings)
+    # Purges wait for the replica to have a change (app/cdn/purge.py).
+    replica = make_engine(settings, read=True) if settings.database_read_url else None
     stop = threading.Event()
 
     def request_stop(signum: int, _frame: object) -> None:
@@ -237,9 +240,16 @@ def worker(poll_seconds: float | None) -> None:
         )
         sessions = make_sessionmaker(engine)
         go_lives = GoLives(sessions, utcnow, (STATEMENTS, COMMITMENTS))
-        Worker(sessions, settings, before_round=go_lives.announce).run(stop)
+        purger = Purger(
+            sessions,
+            settings,
+            replica=make_sessionmaker(replica) if replica is not None else None,
+        )
+        Worker(sessions, settings, before_round=go_lives.announce, purger=purger).run(stop)
     finally:
         engine.dispose()
+        if replica is not None:
+            replica.dispose()
 
 
 @main.command("openapi")

@@ -29,6 +29,11 @@ class Settings(BaseSettings):
         gt=0,
         description="How long a request waits for a free session before a 503 with Retry-After.",
     )
+    database_read_url: str | None = Field(
+        default=None,
+        description="A read replica: anonymous public reads run their queries there; keyed "
+        "requests, writes and the change feed stay on `database_url`.",
+    )
     database_statement_timeout_ms: int = Field(
         default=5000,
         ge=0,
@@ -110,6 +115,15 @@ class Settings(BaseSettings):
         "development); production runs `newsroom worker` instead.",
     )
 
+    purge_url: str | None = Field(
+        default=None,
+        description='Where to POST `{"surrogate_keys": [...]}` when public content changes '
+        "(a CDN purge adapter); unset: nothing is sent. Sent by the webhook worker.",
+    )
+    purge_token: SecretStr | None = Field(
+        default=None, description="Sent as `Authorization: Bearer` with every purge."
+    )
+
     redis_url: str | None = Field(
         default=None,
         description="Redis shared by every worker and host (rate-limit counters); unset: "
@@ -170,11 +184,22 @@ class Settings(BaseSettings):
             and self.secret_key.get_secret_value() == INSECURE_SECRET
         ):
             raise ValueError("set NEWSROOM_SECRET_KEY to a random value in production")
+        if self.database_read_url is not None and _dialect(self.database_read_url) != _dialect(
+            self.database_url
+        ):
+            raise ValueError(
+                "NEWSROOM_DATABASE_READ_URL must be a replica of NEWSROOM_DATABASE_URL: "
+                "the same kind of database (PostgreSQL with PostgreSQL)"
+            )
         return self
 
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+
+def _dialect(url: str) -> str:
+    return url.partition(":")[0].partition("+")[0]
 
 
 @lru_cache

@@ -17,7 +17,12 @@ from sqlalchemy.types import TypeDecorator
 
 from app.api.problems import ServiceUnavailable
 from app.config import Settings
-from app.observability.metrics import DB_SESSION_TIMEOUTS, DB_SESSION_WAITS, DB_SESSIONS_IN_USE
+from app.observability.metrics import (
+    DB_SESSION_TIMEOUTS,
+    DB_SESSION_WAITS,
+    DB_SESSIONS,
+    DB_SESSIONS_IN_USE,
+)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -108,9 +113,13 @@ def _prepare_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN")
 
 
-def make_engine(settings: Settings, *, serving: bool = False) -> Engine:
-    """The engine; `serving` (the API's own) adds the statement timeout on PostgreSQL."""
+def make_engine(settings: Settings, *, serving: bool = False, read: bool = False) -> Engine:
+    """The engine; `serving` (the API's own) adds the statement timeout on PostgreSQL;
+    `read`: the read replica's (NEWSROOM_DATABASE_READ_URL)."""
     url = settings.database_url
+    if read:
+        assert settings.database_read_url is not None
+        url = settings.database_read_url
     if settings.is_sqlite:
         database = make_url(url).database
         pool: dict[str, Any] = {}  # (a memory database keeps one connection, unpooled)
@@ -213,6 +222,43 @@ async def _turn(request: Request) -> AsyncIterator[None]:
         yield
 
 
+async def replica_reads() -> None:
+    """A marker: a router (or route) with it in its `dependencies` is a public read one, whose
+    anonymous GETs may run on the read replica. Read off the matched route (`_on_replica`),
+    since the session is opened before any route dependency runs (authentication uses it)."""
+
+
+ON_REPLICA = Depends(replica_reads)
+
+
+def _on_replica(request: Request) -> bool:
+    route = request.scope.get("route")
+    return any(d.dependency is replica_reads for d in getattr(route, "dependencies", ()))
+
+
+def _sessionmaker(request: Request) -> "sessionmaker[Session]":
+    """The read replica for an anonymous GET of a public read route, else the primary.
+
+    Decided before authentication, on the request alone: a request with an Authorization
+    header may be a key's (previews, editors: they read their own writes), so it stays on the
+    primary, as do writes and every route not marked (the change feed and the export, whose
+    positions partners resume from; editor routes). A route reads the content version through
+    the same session as its content, so a cached answer is labelled from the replica too.
+    """
+    replica: sessionmaker[Session] | None = getattr(request.app.state, "read_sessionmaker", None)
+    if (
+        replica is not None
+        and request.method in ("GET", "HEAD")
+        and "authorization" not in request.headers
+        and _on_replica(request)
+    ):
+        DB_SESSIONS.labels("replica").inc()
+        return replica
+    DB_SESSIONS.labels("primary").inc()
+    primary: sessionmaker[Session] = request.app.state.sessionmaker
+    return primary
+
+
 async def get_session(request: Request) -> AsyncIterator[Session]:
     """One unit of work per request: committed before the response is sent, rolled back on error.
 
@@ -220,7 +266,7 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     the measured floor (research/perf-floor.md) shows indexed reads are cheapest on the loop.
     """
     async with _turn(request):
-        session: Session = request.app.state.sessionmaker()
+        session: Session = _sessionmaker(request)()
         try:
             yield session
             session.commit()

@@ -27,6 +27,7 @@ from app.api.pagination import CursorCodec
 from app.api.pipeline import PublicReadPipeline
 from app.api.problems import install_problem_handlers
 from app.api.router import meta, v1
+from app.cdn.purge import Purger
 from app.changes import service as changes
 from app.changes.watcher import VersionWatcher
 from app.commitments.publishing import COMMITMENTS
@@ -77,6 +78,12 @@ def start_webhook_worker(app: FastAPI) -> tuple[threading.Event, threading.Threa
         app.state.settings,
         app.state.clock,
         before_round=app.state.go_lives.announce,
+        purger=Purger(
+            app.state.sessionmaker,
+            app.state.settings,
+            app.state.clock,
+            replica=app.state.read_sessionmaker,
+        ),
     )
     thread = threading.Thread(target=worker.run, args=(stop,), name="webhooks", daemon=True)
     thread.start()
@@ -89,6 +96,10 @@ def create_app(
     settings = settings or get_settings()
     engine = make_engine(settings, serving=True)
     instrument_pool(engine, settings)
+    # Anonymous public reads' queries (app.db.get_session); the pool metrics stay the primary's.
+    read_engine = (
+        make_engine(settings, serving=True, read=True) if settings.database_read_url else None
+    )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -117,6 +128,8 @@ def create_app(
         if app.state.limiter is not None:
             await app.state.limiter.counters.close()
         engine.dispose()
+        if read_engine is not None:
+            read_engine.dispose()
         metrics.process_exiting()
 
     app = FastAPIOffline(
@@ -131,6 +144,8 @@ def create_app(
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.read_engine = read_engine
+    app.state.read_sessionmaker = make_sessionmaker(read_engine) if read_engine else None
     app.state.clock = clock
     app.state.next_prune = 0.0  # the first tick prunes
     app.state.go_lives = GoLives(app.state.sessionmaker, clock, (STATEMENTS, COMMITMENTS))

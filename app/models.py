@@ -5,6 +5,7 @@ from app.actors import models as actors_models
 from app.api import idempotency
 from app.audit import models as audit_models
 from app.auth import models as auth_models
+from app.cdn import models as cdn_models
 from app.changes import models as changes_models
 from app.commitments import models as commitments_models
 from app.db import Base
@@ -21,6 +22,7 @@ __all__ = [
     "actors_models",
     "audit_models",
     "auth_models",
+    "cdn_models",
     "changes_models",
     "commitments_models",
     "idempotency",

@@ -13,6 +13,7 @@ from app.api.text import Input, LangTag, ShortText, Title, WebUrl
 from app.api.translations import merge_translations
 from app.audit import service as audit
 from app.auth.service import Principal
+from app.cdn import models as cdn
 from app.changes import service as changes
 from app.commitments import service as commitments_service
 from app.db import touch
@@ -93,7 +94,8 @@ def load(session: Session, actor_id: str) -> Actor:
 
 def _done(session: Session, actor: Actor, principal: Principal, action: str, now: datetime) -> None:
     touch(session, actor, now)
-    changes.bump(session, at=now)  # commitments embed actor names
+    # Commitments embed actor names: those naming it are logged (and purged) as updates.
+    cdn.enqueue(session, [actor.id, "actors"], changes.bump(session, at=now))
     audit.record(
         session,
         key_id=principal.key_id,

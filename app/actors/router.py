@@ -15,8 +15,9 @@ from app.api.preconditions import require_if_match, version_etag
 from app.api.problems import problem_responses
 from app.api.responses import Fresh, editorial_response, public_response, read_responses
 from app.auth.dependencies import TaxonomiesPublisher, TaxonomiesWriter
+from app.cdn.tagging import tagged
 from app.changes.dependencies import ContentVersionDep
-from app.db import SessionDep
+from app.db import ON_REPLICA, SessionDep
 
 # Named like the public read's parameter: one path, one parameter name (OpenAPI requires it).
 ActorId = Annotated[
@@ -27,7 +28,7 @@ ActorId = Annotated[
         description="The actor's id (writes take the id, not a slug).",
     ),
 ]
-router = APIRouter(prefix="/actors", tags=["actors"])
+router = APIRouter(prefix="/actors", tags=["actors"], dependencies=[ON_REPLICA])
 
 
 @router.get(
@@ -52,8 +53,11 @@ async def list_actors(
         version=version,
         now=request.app.state.clock(),
         language=language,
-        compute=lambda: Fresh(
-            *service.list_actors(session, language=language, page=page, types=type or [])
+        compute=tagged(
+            lambda: Fresh(
+                *service.list_actors(session, language=language, page=page, types=type or [])
+            ),
+            "actors",
         ),
     )
 
@@ -77,7 +81,9 @@ async def get_actor(
         version=version,
         now=request.app.state.clock(),
         language=language,
-        compute=lambda: Fresh(*service.get_actor(session, key=id_or_slug, language=language)),
+        compute=tagged(
+            lambda: Fresh(*service.get_actor(session, key=id_or_slug, language=language))
+        ),
     )
 
 

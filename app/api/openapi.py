@@ -49,6 +49,16 @@ HEADERS: dict[str, dict[str, Any]] = {
         "schema": _STRING,
     },
     "Location": {"description": "Where the created resource can be read.", "schema": _STRING},
+    "Surrogate-Key": {
+        "description": "For a CDN (Fastly style): the keys of the items and collections this "
+        "public answer contains, space-separated, e.g. `newsroom statements stm_01j…`. A change "
+        "purges its item's key and collection's key. Not sent on keyed answers.",
+        "schema": {**_STRING, "examples": ["newsroom statements stm_01j0c3d2e8f7g6h5j4k3m2n1p0"]},
+    },
+    "Cache-Tag": {
+        "description": "The `Surrogate-Key` keys comma-separated (Cloudflare style).",
+        "schema": {**_STRING, "examples": ["newsroom,statements,stm_01j0c3d2e8f7g6h5j4k3m2n1p0"]},
+    },
     "Retry-After": {
         "description": "Seconds to wait before retrying.",
         "schema": {"type": "string", "pattern": "^[0-9]+$"},
@@ -219,6 +229,7 @@ def _document_response_headers(
             headers.update(_required("ETag"))
             headers.update(_required("Cache-Control"))
             headers.update(_optional("Last-Modified", "Content-Language", "Vary"))
+            headers.update(_optional("Surrogate-Key", "Cache-Tag"))
             if code == 200 and _is_page(schema, operation, status):
                 headers.update(_optional("Link"))
         elif code in (200, 201) and "412" in statuses:

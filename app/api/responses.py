@@ -14,6 +14,7 @@ from app.api.conditional import CachePolicy, Rendered, render, send
 from app.api.language import Language
 from app.api.pagination import Page, page_links
 from app.api.problems import problem_responses
+from app.cdn.keys import surrogate_headers
 from app.config import Settings
 
 NOT_MODIFIED: dict[int | str, dict[str, Any]] = {
@@ -46,6 +47,8 @@ class Fresh:
     links: list[str] = field(default_factory=list)  # more `Link` values, e.g. its feeds
     # The keys to serialize (a pydantic `include` spec, see app/api/shaping.py); None: all.
     keep: Any = None
+    # The items and collections it contains (app/cdn/keys.py), for CDN purges.
+    surrogate_keys: tuple[str, ...] = ()
 
 
 def public_cache_policy(settings: Settings, seconds_until_change: int | None) -> CachePolicy:
@@ -78,6 +81,13 @@ def _validated_since(request: Request, fresh: Fresh) -> datetime | None:
 
 
 def _render(request: Request, fresh: Fresh, language: Language | None) -> Rendered:
+    rendered = _render_body(request, fresh, language)
+    if getattr(request.state, "principal", None) is None:  # a keyed answer is never shared
+        rendered.headers.update(surrogate_headers(fresh.surrogate_keys))
+    return rendered
+
+
+def _render_body(request: Request, fresh: Fresh, language: Language | None) -> Rendered:
     payload = fresh.payload
     last_modified = _validated_since(request, fresh)
     if isinstance(payload, Encoded):

@@ -129,6 +129,11 @@ class Readiness(Health):
         "`local` (this process; no Redis configured) or `local (redis unreachable)` (Redis is "
         "configured but down: limits still apply, per process). Null: no rate limits.",
     )
+    read_replica: str | None = Field(
+        default=None,
+        description="`ok` when the read replica (NEWSROOM_DATABASE_READ_URL) answers; null: "
+        "none configured. An unreachable replica is a 503: anonymous reads depend on it.",
+    )
 
 
 class ProblemTypeDoc(BaseModel):
@@ -159,9 +164,20 @@ async def ready(request: Request, session: SessionDep, response: Response) -> Re
         raise ServiceUnavailable(
             "The database is not reachable.", headers={"Retry-After": "5"}
         ) from exc
+    replica = request.app.state.read_sessionmaker
+    if replica is not None:
+        try:
+            with replica() as replica_session:
+                replica_session.execute(text("SELECT 1"))
+        except SQLAlchemyError as exc:
+            raise ServiceUnavailable(
+                "The read replica is not reachable.", headers={"Retry-After": "5"}
+            ) from exc
     limiter = request.app.state.limiter
     return Readiness(
-        status="ok", rate_limit_counters=None if limiter is None else await limiter.counters.check()
+        status="ok",
+        rate_limit_counters=None if limiter is None else await limiter.counters.check(),
+        read_replica=None if replica is None else "ok",
     )
 
 

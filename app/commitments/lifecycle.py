@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.api.problems import Conflict, FieldError, InvalidParameters
+from app.cdn import models as cdn
 from app.changes import service as changes_service
 from app.commitments.models import (
     TERMINAL_STATUSES,
@@ -167,5 +168,5 @@ def record_progress(
     session.add(update)
     commitment.last_reported_on = report.reported_on
     session.flush()
-    changes_service.bump(session)
+    cdn.enqueue(session, [commitment.id, "commitments"], changes_service.bump(session))
     return update

@@ -13,6 +13,8 @@ from app.api.params import QueryDay
 from app.api.responses import Fresh, public_response, read_responses
 from app.api.shaping import Shape, documented, require_page_size
 from app.auth.dependencies import PreviewDep
+from app.cdn.keys import keys_in
+from app.cdn.tagging import tagged
 from app.changes.dependencies import ContentVersionDep
 from app.commitments import detail, embeds, service, summary
 from app.commitments.facets import COMMITMENT_FACETS
@@ -24,7 +26,7 @@ from app.commitments.schemas import (
     CommitmentSort,
     CommitmentSummaryCounts,
 )
-from app.db import SessionDep
+from app.db import ON_REPLICA, SessionDep
 from app.feeds.links import site_for
 from app.jsonld import commitment as commitment_ld
 from app.jsonld import negotiate as jsonld
@@ -32,7 +34,7 @@ from app.search.schemas import SearchQuery
 from app.statements import service as statements_service
 from app.taxonomy.params import PlaceFilter, TermFilter
 
-router = APIRouter(tags=["commitments"])
+router = APIRouter(tags=["commitments"], dependencies=[ON_REPLICA])
 
 
 def next_midnight(now: datetime) -> datetime:
@@ -129,6 +131,7 @@ def _list(
         keep = embeds.keep(shape, natural="list", page=True)
         return Fresh(result, last_modified, min(midnight, upcoming or midnight), keep=keep)
 
+    compute = tagged(compute, "commitments")
     return public_response(request, version=version, now=now, language=language, compute=compute)
 
 
@@ -207,8 +210,13 @@ async def summarize_commitments(
         version=version,
         now=now,
         language=language,
-        compute=lambda: Fresh(
-            summary.summarize(session, filters=filters, now=now, preview=preview), None, tomorrow
+        compute=tagged(
+            lambda: Fresh(
+                summary.summarize(session, filters=filters, now=now, preview=preview),
+                None,
+                tomorrow,
+            ),
+            "commitments",
         ),
     )
 
@@ -249,7 +257,8 @@ async def get_commitment(
         )
         embeds.embed(session, [found], shape, language=language)
         keep = embeds.keep(shape, natural="full", page=False)
-        fresh = Fresh(found, last_modified, tomorrow, keep=keep)
+        keys = tuple(keys_in(found))  # taken before a JSON-LD document replaces it
+        fresh = Fresh(found, last_modified, tomorrow, keep=keep, surrogate_keys=keys)
         if not as_jsonld:
             return jsonld.varying(fresh)
         site = site_for(request)
@@ -261,7 +270,7 @@ async def get_commitment(
         version=version,
         now=now,
         language=language,
-        compute=compute,
+        compute=tagged(compute),
         variant=jsonld.variant(as_jsonld),
     )
 

@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 
 from app.actors.models import ID_PREFIX as ACTOR_PREFIX
 from app.actors.models import Actor, ActorType
+from app.cdn import models as cdn
+from app.cdn.keys import SITE
 from app.changes import service as changes_service
 from app.changes.service import Operation
 from app.commitments.lifecycle import ProgressReport, record_progress
@@ -248,5 +250,5 @@ def load_demo_commitments(session: Session, *, today: date) -> int:
     for commitment in loaded:
         changed = _go_live(session, commitment, today) or changed
     if changed:
-        changes_service.bump(session)
+        cdn.enqueue(session, [SITE], changes_service.bump(session))
     return len(data["commitments"])

@@ -9,6 +9,8 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
+from app.cdn import models as cdn
+from app.cdn.keys import SITE
 from app.changes import service as changes_service
 from app.ids import stable_id
 from app.statements.models import (
@@ -111,5 +113,5 @@ def load_demo_data(session: Session) -> int:
         session.flush()
         count += 1
     if changed:
-        changes_service.bump(session)
+        cdn.enqueue(session, [SITE], changes_service.bump(session))
     return count

@@ -10,8 +10,9 @@ from starlette.responses import JSONResponse, Response
 from app.api.language import LanguageDep
 from app.api.pagination import PageDep
 from app.api.responses import Encoded, Fresh, public_response, read_responses
+from app.cdn.keys import keys_in
 from app.changes.dependencies import ContentVersionDep
-from app.db import SessionDep
+from app.db import ON_REPLICA, SessionDep
 from app.feeds import links, service
 from app.feeds.jsonfeed import json_feed
 from app.feeds.markup import atom, rss
@@ -19,7 +20,7 @@ from app.feeds.schemas import ATOM_EXAMPLE, RSS_EXAMPLE, JsonFeed
 from app.statements import service as statements_service
 from app.statements.params import StatementFiltersDep
 
-router = APIRouter(prefix="/feeds", tags=["feeds"])
+router = APIRouter(prefix="/feeds", tags=["feeds"], dependencies=[ON_REPLICA])
 CHARSET = "; charset=utf-8"
 
 
@@ -99,7 +100,9 @@ def _serve(
             changed_at=getattr(request.state, "content_changed_at", None),
         )
         body = Encoded(write(feed, feed_id), feed_format.media_type + CHARSET, lang=feed.lang)
-        return Fresh(body, updated, statements_service.next_go_live(session, now))
+        keys = ("statements", *keys_in(feed.entries))  # the list's, never its tombstones'
+        upcoming = statements_service.next_go_live(session, now)
+        return Fresh(body, updated, upcoming, surrogate_keys=keys)
 
     return public_response(request, version=version, now=now, language=language, compute=compute)
 

@@ -9,14 +9,15 @@ from app.api.language import LanguageDep
 from app.api.pagination import Page, PageDep
 from app.api.responses import Fresh, public_response, read_responses
 from app.auth.dependencies import PreviewDep
+from app.cdn.tagging import tagged
 from app.changes.dependencies import ContentVersionDep
 from app.config import Settings
-from app.db import SessionDep
+from app.db import ON_REPLICA, SessionDep
 from app.navigation import service
 from app.navigation.schemas import Breadcrumbs, MenuRead, MenuTree
 from app.statements import service as statements_service
 
-router = APIRouter(prefix="/navigation", tags=["navigation"])
+router = APIRouter(prefix="/navigation", tags=["navigation"], dependencies=[ON_REPLICA])
 MenuKey = Annotated[str, Path(max_length=32, pattern=r"^[a-z0-9-]+$", examples=["main"])]
 
 
@@ -43,7 +44,9 @@ async def list_menus(
         version=version,
         now=request.app.state.clock(),
         language=language,
-        compute=lambda: Fresh(*service.list_menus(session, language=language, page=page)),
+        compute=tagged(
+            lambda: Fresh(*service.list_menus(session, language=language, page=page)), "navigation"
+        ),
     )
 
 
@@ -96,6 +99,7 @@ async def get_menu(
         )
         return Fresh(tree, changed, statements_service.next_go_live(session, now))
 
+    compute = tagged(compute)
     return public_response(request, version=version, now=now, language=language, compute=compute)
 
 
@@ -145,4 +149,5 @@ async def get_breadcrumbs(
         )
         return Fresh(trail, changed, statements_service.next_go_live(session, now))
 
+    compute = tagged(compute)
     return public_response(request, version=version, now=now, language=language, compute=compute)

@@ -1,5 +1,7 @@
 """Public shapes of menus, their trees and breadcrumb trails."""
 
+from typing import ClassVar
+
 from pydantic import ConfigDict, Field
 
 from app.api.schemas import Localized, Schema
@@ -65,6 +67,8 @@ class MenuRead(Localized):
             ]
         }
     )
+
+    surrogate_key: ClassVar[str] = "menu:{key}"  # its CDN key (app/cdn/keys.py)
 
     key: str
     name: str
@@ -141,6 +145,8 @@ class Breadcrumbs(Schema):
             ]
         }
     )
+
+    surrogate_key: ClassVar[str] = "menu:{menu}"  # its CDN key (app/cdn/keys.py)
 
     menu: str
     items: list[Crumb]

@@ -71,6 +71,11 @@ DB_SESSIONS_IN_USE = Gauge(
     "Requests holding one of the NEWSROOM_DATABASE_POOL_SIZE request sessions now.",
     multiprocess_mode="livesum",
 )
+DB_SESSIONS = Counter(
+    "newsroom_db_sessions",
+    "Request sessions opened, by database: `primary`, or `replica` (NEWSROOM_DATABASE_READ_URL).",
+    ("database",),
+)
 DB_SESSION_WAITS = Counter(
     "newsroom_db_session_waits",
     "Requests that found every request session in use and waited for one.",

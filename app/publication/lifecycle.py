@@ -17,6 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.api.problems import Conflict
+from app.cdn import models as cdn
+from app.cdn.keys import RESOURCE_COLLECTIONS
 from app.changes import service as changes
 from app.changes.service import REMOVALS, Operation
 from app.db import touch
@@ -206,7 +208,8 @@ class Lifecycle(Generic[T]):
         elif was_visible:
             self.announce(session, item, removal, now, note)
         else:  # unseen, but a go-live may have moved: cached responses must not outlive it
-            changes.bump(session, at=now)
+            version = changes.bump(session, at=now)
+            cdn.enqueue(session, [item.id, RESOURCE_COLLECTIONS[self.resource]], version)
         if visible != was_visible and self.on_visibility_change is not None:
             self.on_visibility_change(session, item, now)
 

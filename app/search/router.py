@@ -9,16 +9,17 @@ from app.api.facets import FacetedPage
 from app.api.language import LanguageDep
 from app.api.pagination import PageDep
 from app.api.responses import Fresh, public_response, read_responses
+from app.cdn.tagging import tagged
 from app.changes.dependencies import ContentVersionDep
 from app.commitments import service as commitments_service
-from app.db import SessionDep
+from app.db import ON_REPLICA, SessionDep
 from app.search import service
 from app.search.facets import SEARCH_FACETS
 from app.search.query import MAX_LENGTH
 from app.search.schemas import Q_DESCRIPTION, SearchResult, SearchType
 from app.statements import service as statements_service
 
-router = APIRouter(tags=["search"])
+router = APIRouter(tags=["search"], dependencies=[ON_REPLICA])
 
 
 @router.get(
@@ -80,4 +81,6 @@ async def search(
         ]
         return Fresh(result, None, min(upcoming, default=None))
 
+    # A hit of any kind may appear on any page: each kind's collection purges them all.
+    compute = tagged(compute, "statements", "commitments", "actors")
     return public_response(request, version=version, now=now, language=language, compute=compute)

@@ -12,9 +12,11 @@ from app.api.pagination import PageDep
 from app.api.responses import Fresh, public_response, read_responses
 from app.api.shaping import documented, require_page_size
 from app.auth.dependencies import PreviewDep
+from app.cdn.keys import keys_in
+from app.cdn.tagging import tagged
 from app.changes.dependencies import ContentVersionDep
 from app.config import Settings
-from app.db import SessionDep
+from app.db import ON_REPLICA, SessionDep
 from app.feeds.links import alternate_links, site_for
 from app.jsonld import negotiate as jsonld
 from app.jsonld import statement as statement_ld
@@ -30,7 +32,7 @@ from app.statements.schemas import (
     StatementSort,
 )
 
-router = APIRouter(prefix="/statements", tags=["statements"])
+router = APIRouter(prefix="/statements", tags=["statements"], dependencies=[ON_REPLICA])
 
 
 @router.get(
@@ -94,6 +96,7 @@ async def list_statements(
         keep = embeds.keep(shape, natural="list", page=True)
         return Fresh(result, last_modified, upcoming, links=feeds, keep=keep)
 
+    compute = tagged(compute, "statements")
     return public_response(request, version=version, now=now, language=language, compute=compute)
 
 
@@ -147,7 +150,8 @@ async def get_statement(
         reader = language if detail.fallback else language.led_by(detail.lang)
         embeds.embed(session, [detail], shape, language=reader, now=now, preview=preview)
         keep = embeds.keep(shape, natural="full", page=False)
-        fresh = Fresh(detail, last_modified, headers=headers, keep=keep)
+        keys = tuple(keys_in(detail))  # taken before a JSON-LD document replaces it
+        fresh = Fresh(detail, last_modified, headers=headers, keep=keep, surrogate_keys=keys)
         if not as_jsonld:
             return jsonld.varying(fresh)
         site = site_for(request)
@@ -159,7 +163,7 @@ async def get_statement(
         version=version,
         now=now,
         language=language,
-        compute=compute,
+        compute=tagged(compute),
         variant=jsonld.variant(as_jsonld),
     )
 
@@ -192,4 +196,6 @@ async def list_revisions(
         items, changed = service.revisions(session, id_or_slug=id_or_slug, now=now)
         return Fresh(RevisionList(items=items), changed)
 
+    # Revisions name no id: any statement change purges them with the collection.
+    compute = tagged(compute, "statements")
     return public_response(request, version=version, now=now, language=None, compute=compute)

@@ -112,6 +112,9 @@ async def list_changes(
             last_modified=getattr(request.state, "content_changed_at", None),
             expires_at=now + FEED_MAX_AGE,
             headers=headers,
+            # Every change is a new entry: `changes` is purged with each (not the items' keys,
+            # which would name tombstoned items).
+            surrogate_keys=("changes",),
         )
 
     return public_response(request, version=version, now=now, language=None, compute=compute)

@@ -12,6 +12,7 @@ from app.api.conditional import CachePolicy
 from app.api.language import LanguageDep
 from app.api.problems import problem_responses
 from app.api.responses import public_cache
+from app.cdn.keys import surrogate_headers
 from app.config import Settings
 from app.navigation.service import Links
 from app.sync import export
@@ -97,9 +98,12 @@ def _stream(
     session, seq = export.open_snapshot(sessions)
     keyed = getattr(request.state, "principal", None) is not None
     cache = CachePolicy(public=False) if keyed else public_cache(request)
+    headers = {"Newsroom-Seq": str(seq), "Cache-Control": cache.header()}
+    if not keyed:  # a snapshot is out of date after any change: purged with the change feed
+        headers.update(surrogate_headers(["changes"]))
     return NDJSONResponse(
         export.chunks(session, spec, seq),
-        headers={"Newsroom-Seq": str(seq), "Cache-Control": cache.header()},
+        headers=headers,
         # Closing twice is harmless; this covers a stream that never started.
         background=BackgroundTask(session.close),
     )

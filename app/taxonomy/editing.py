@@ -13,6 +13,7 @@ from app.api.text import Input, LangTag, LongText, ShortText
 from app.api.translations import merge_translations
 from app.audit import service as audit
 from app.auth.service import Principal
+from app.cdn import models as cdn
 from app.changes import service as changes
 from app.db import touch
 from app.statements import service as statements_service
@@ -74,7 +75,10 @@ def load(session: Session, slug: str) -> Topic:
 
 def _done(session: Session, topic: Topic, principal: Principal, action: str, now: datetime) -> None:
     touch(session, topic, now)
-    changes.bump(session, at=now)
+    version = changes.bump(session, at=now)
+    # Items show its label: their pages carry its key; lists and feeds are purged whole.
+    keys = [f"topic:{topic.slug}", "taxonomy", "statements", "commitments"]
+    cdn.enqueue(session, keys, version)
     audit.record(
         session,
         key_id=principal.key_id,

@@ -15,6 +15,8 @@ from babel import Locale, UnknownLocaleError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.cdn import models as cdn
+from app.cdn.keys import SITE
 from app.changes import service as changes_service
 from app.db import Base
 from app.taxonomy.models import Framework, FrameworkTerm, Place, Topic
@@ -150,8 +152,8 @@ def sync_reference_data(session: Session, languages: Iterable[str] = ()) -> dict
         for i, t in enumerate(f["terms"])
     ]
     counts["terms"] = _upsert(session, FrameworkTerm, lambda t: t.code, term_rows, "code")
-    if any(counts.values()):
-        changes_service.bump(session)
+    if any(counts.values()):  # labels are everywhere: purge everything
+        cdn.enqueue(session, [SITE], changes_service.bump(session))
     return counts
 
 

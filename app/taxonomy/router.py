@@ -9,8 +9,9 @@ from app.api.language import LanguageDep
 from app.api.pagination import Page, PageDep
 from app.api.problems import problem_responses
 from app.api.responses import Fresh, public_response, read_responses
+from app.cdn.tagging import tagged
 from app.changes.dependencies import ContentVersionDep
-from app.db import SessionDep
+from app.db import ON_REPLICA, SessionDep
 from app.taxonomy import catalogue as service
 from app.taxonomy.schemas import (
     FrameworkRead,
@@ -22,7 +23,7 @@ from app.taxonomy.schemas import (
     TopicRead,
 )
 
-router = APIRouter(tags=["taxonomies"])
+router = APIRouter(tags=["taxonomies"], dependencies=[ON_REPLICA])
 LIST_ERRORS = read_responses(400, 422)
 ITEM_ERRORS = read_responses(404, 422)
 
@@ -55,8 +56,13 @@ async def list_places(
         version=version,
         now=request.app.state.clock(),
         language=language,
-        compute=lambda: Fresh(
-            *service.list_places(session, language=language, page=page, kind=kind, within=within)
+        compute=tagged(
+            lambda: Fresh(
+                *service.list_places(
+                    session, language=language, page=page, kind=kind, within=within
+                )
+            ),
+            "taxonomy",
         ),
     )
 
@@ -82,7 +88,9 @@ async def get_place(
         version=version,
         now=request.app.state.clock(),
         language=language,
-        compute=lambda: Fresh(*service.get_place(session, code=code, language=language)),
+        compute=tagged(
+            lambda: Fresh(*service.get_place(session, code=code, language=language)), "taxonomy"
+        ),
     )
 
 
@@ -100,7 +108,9 @@ async def list_topics(
         version=version,
         now=request.app.state.clock(),
         language=language,
-        compute=lambda: Fresh(*service.list_topics(session, language=language, page=page)),
+        compute=tagged(
+            lambda: Fresh(*service.list_topics(session, language=language, page=page)), "taxonomy"
+        ),
     )
 
 
@@ -120,7 +130,9 @@ async def get_topic(
         version=version,
         now=request.app.state.clock(),
         language=language,
-        compute=lambda: Fresh(*service.get_topic(session, slug=slug, language=language)),
+        compute=tagged(
+            lambda: Fresh(*service.get_topic(session, slug=slug, language=language)), "taxonomy"
+        ),
     )
 
 
@@ -143,7 +155,10 @@ async def list_frameworks(
         version=version,
         now=request.app.state.clock(),
         language=language,
-        compute=lambda: Fresh(*service.list_frameworks(session, language=language, page=page)),
+        compute=tagged(
+            lambda: Fresh(*service.list_frameworks(session, language=language, page=page)),
+            "taxonomy",
+        ),
     )
 
 
@@ -166,7 +181,9 @@ async def get_framework(
         version=version,
         now=request.app.state.clock(),
         language=language,
-        compute=lambda: Fresh(*service.get_framework(session, code=code, language=language)),
+        compute=tagged(
+            lambda: Fresh(*service.get_framework(session, code=code, language=language)), "taxonomy"
+        ),
     )
 
 
@@ -199,15 +216,18 @@ async def list_framework_terms(
         version=version,
         now=request.app.state.clock(),
         language=language,
-        compute=lambda: Fresh(
-            *service.list_terms(
-                session,
-                framework=code.lower(),
-                language=language,
-                page=page,
-                parent=parent,
-                kind=kind,
-            )
+        compute=tagged(
+            lambda: Fresh(
+                *service.list_terms(
+                    session,
+                    framework=code.lower(),
+                    language=language,
+                    page=page,
+                    parent=parent,
+                    kind=kind,
+                )
+            ),
+            "taxonomy",
         ),
     )
 
@@ -231,5 +251,7 @@ async def get_term(
         version=version,
         now=request.app.state.clock(),
         language=language,
-        compute=lambda: Fresh(*service.get_term(session, code=code, language=language)),
+        compute=tagged(
+            lambda: Fresh(*service.get_term(session, code=code, language=language)), "taxonomy"
+        ),
     )

@@ -1,7 +1,7 @@
 """Public shapes of places, topics, frameworks and terms."""
 
 from datetime import date
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import ConfigDict, Field, JsonValue
 
@@ -57,6 +57,8 @@ class TopicRead(Localized):
             ]
         }
     )
+
+    surrogate_key: ClassVar[str] = "topic:{slug}"  # its CDN key (app/cdn/keys.py)
 
     slug: str
     name: str

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.cdn.purge import Purger
 from app.config import Settings
 from app.db import utcnow
 from app.webhooks.delivery import make_client
@@ -26,6 +27,7 @@ class Worker:
         clock: Callable[[], datetime] = utcnow,
         *,
         before_round: Callable[[], object] | None = None,
+        purger: Purger | None = None,
     ) -> None:
         self.sessions = sessions
         self.settings = settings
@@ -34,10 +36,14 @@ class Worker:
         # E.g. logging due go-lives, so that a scheduled item's webhook leaves at its time
         # even when no API process is running the go-live announcer.
         self.before_round = before_round
+        # CDN purges (app/cdn/purge.py): first, so that a cache is emptied before partners
+        # told by a webhook come to read.
+        self.purger = purger
 
     def round(self) -> int:
         if self.before_round is not None:
             self.before_round()
+        purged = self.purger.round() if self.purger is not None else 0
         with self.sessions.begin() as session:
             pump(session, self.settings, self.clock())
         with self.sessions.begin() as session:
@@ -50,7 +56,7 @@ class Worker:
             except Exception:
                 # One bad row must not stop the others; it is tried again next round.
                 logger.exception("webhook message %s: the attempt failed", message_id)
-        return sent
+        return sent + (1 if purged else 0)
 
     def run(self, stop: threading.Event) -> None:
         """Until `stop` is set; a round in progress finishes first (graceful stop)."""
@@ -66,6 +72,8 @@ class Worker:
                     stop.wait(self.settings.webhooks_poll_seconds)
         finally:
             self.client.close()
+            if self.purger is not None:
+                self.purger.close()
             logger.info("webhook worker stopped")
 
 
