@@ -113,7 +113,9 @@ def create_app(
             )
         )
         watcher: VersionWatcher = app.state.version_watcher
-        polling = asyncio.create_task(watcher.run_forever(engine)) if watcher.enabled else None
+        # The database public reads come from: an entry's version and content agree.
+        polled = read_engine if read_engine is not None else engine
+        polling = asyncio.create_task(watcher.run_forever(polled)) if watcher.enabled else None
         webhooks = start_webhook_worker(app) if in_process_enabled(settings) else None
         yield
         for task in (announcer, polling):
