@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench.plans --statements 100000                # SQLite, seeded here
     .venv/bin/python -m bench.plans --statements 100000 --postgres postgresql+psycopg://postgres@127.0.0.1:5432/test
-    .venv/bin/python -m bench.plans --seeded sqlite:////tmp/s100k.db   # an already seeded database
+    .venv/bin/python -m bench.plans --seeded sqlite:////tmp/s.db  # seeded already (taken to head)
 
 Each case is one GET through the whole app (TestClient, response cache off); every SELECT the
 request ran is captured as sent (a `before_cursor_execute` hook) and explained on the same
@@ -28,7 +28,9 @@ from sqlalchemy import Engine, event, select
 
 from app.api.pagination import CursorCodec
 from app.config import Settings
+from app.db import make_engine
 from app.main import create_app
+from app.schema import upgrade
 from app.statements.models import Statement, StatementTranslation
 from app.statements.service import SORTS
 from bench.http_bench import seed
@@ -218,6 +220,10 @@ def main() -> None:
             if not args.seeded:
                 print(f"seeding {args.statements:,} statements ...", file=sys.stderr)
                 seed(url, args.statements)
+            else:  # seeded by an older tree perhaps: the plans are those of the current schema
+                engine = make_engine(Settings(environment="test", database_url=url))
+                upgrade(engine)
+                engine.dispose()
             flagged = run(url, args.depth, args.q, args.repeat)
         finally:
             if scratch is not None:
