@@ -28,7 +28,13 @@ from app.api.router import meta, v1
 from app.changes import service as changes
 from app.commitments.publishing import COMMITMENTS
 from app.config import Settings, get_settings
-from app.db import RequestSessions, make_engine, make_sessionmaker, utcnow
+from app.db import (
+    RequestSessions,
+    make_engine,
+    make_read_sessionmaker,
+    make_sessionmaker,
+    utcnow,
+)
 from app.observability import metrics
 from app.observability.database import instrument_pool
 from app.observability.middleware import ObservabilityMiddleware, RouteTemplates
@@ -124,6 +130,7 @@ def create_app(
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.read_sessionmaker = make_read_sessionmaker(engine)
     app.state.clock = clock
     app.state.next_prune = 0.0  # the first tick prunes
     app.state.go_lives = GoLives(app.state.sessionmaker, clock, (STATEMENTS, COMMITMENTS))
