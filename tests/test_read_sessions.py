@@ -53,6 +53,8 @@ def test_a_read_session_refuses_to_write(settings: Settings) -> None:
                 make_statement(session, published_at=FIXED_NOW)
             session.rollback()
             if engine.dialect.name != "sqlite":
-                assert session.connection().connection.dbapi_connection.autocommit
+                dbapi = session.connection().connection.dbapi_connection
+                assert dbapi is not None
+                assert dbapi.autocommit
     finally:
         engine.dispose()
