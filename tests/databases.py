@@ -36,12 +36,12 @@ def planned_rows(database_url: str, table: str) -> float | None:
     try:
         with engine.connect() as connection:
             if engine.dialect.name == "sqlite":
-                stat = connection.exec_driver_sql(
-                    "SELECT stat FROM sqlite_stat1 WHERE tbl = ? AND idx IS NULL"
-                    " UNION ALL SELECT stat FROM sqlite_stat1 WHERE tbl = ?",
-                    (table, table),
-                ).scalar()
-                return None if stat is None else float(str(stat).split()[0])
+                # One row per index, led by its row count (a partial index counts fewer).
+                stats = connection.exec_driver_sql(
+                    "SELECT stat FROM sqlite_stat1 WHERE tbl = ?", (table,)
+                ).scalars()
+                counts = [float(str(stat).split()[0]) for stat in stats]
+                return max(counts) if counts else None
             row = connection.exec_driver_sql(
                 "SELECT c.reltuples, s.last_analyze FROM pg_class c"
                 " JOIN pg_stat_user_tables s ON s.relid = c.oid WHERE c.relname = %(t)s",
