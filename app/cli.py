@@ -11,7 +11,7 @@ from app.auth import service as auth_service
 from app.auth.dependencies import key_pepper
 from app.auth.models import Scope
 from app.config import Settings, get_settings
-from app.db import make_engine, make_sessionmaker, utcnow
+from app.db import make_engine, make_sessionmaker, refresh_statistics, utcnow
 from app.observability import logs
 from app.observability.metrics import prepare_multiprocess_dir
 from app.schema import migrate as run_migrations
@@ -73,6 +73,7 @@ def demo_data() -> None:
             commitments = load_demo_commitments(session, today=utcnow().date())
             COMMITMENTS.record_due_go_lives(session, utcnow())
             items = load_demo_navigation(session)
+        refresh_statistics(engine)  # after the commit: the planner then knows the new rows
     finally:
         engine.dispose()
     click.echo(

@@ -110,7 +110,10 @@ def _prepare_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # AUTOCOMMIT means no BEGIN: otherwise the work (an ANALYZE, say) would sit in a
+        # transaction that closing the connection then rolls back.
+        if connection.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
+            connection.exec_driver_sql("BEGIN")
 
 
 def make_engine(settings: Settings, *, serving: bool = False, read: bool = False) -> Engine:
@@ -171,6 +174,17 @@ def _pool_options(settings: Settings) -> dict[str, Any]:
     }
 
 
+def refresh_statistics(engine: Engine) -> None:
+    """Planner statistics brought up to date after a bulk write (`newsroom import`,
+    `demo-data`, the bench seeders): right after one, PostgreSQL plans on estimates of one row
+    a table (a 10,000-statement search took 3.3 s, nested loops over every row) and SQLite on
+    none. Outside any transaction, as PostgreSQL's ANALYZE inside one would hold its locks."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql("ANALYZE")
+        if engine.dialect.name == "sqlite":
+            connection.exec_driver_sql("PRAGMA optimize")
+
+
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
 
@@ -222,6 +236,38 @@ async def _turn(request: Request) -> AsyncIterator[None]:
         yield
 
 
+READ_ONLY = "read_only"  # in a read session's `info`
+
+
+def is_read_only(session: Session) -> bool:
+    return bool(session.info.get(READ_ONLY))
+
+
+def make_read_sessionmaker(engine: Engine) -> sessionmaker[Session]:
+    """Sessions for anonymous reads, which never write: on PostgreSQL in AUTOCOMMIT, saving
+    the BEGIN and ROLLBACK round trips (+44% on a list, research/perf-floor.md) at no cost in
+    consistency, since READ COMMITTED gave each statement its own snapshot anyway, taken in
+    order (so the content version is still read before the content). SQLite keeps its deferred
+    BEGIN: one snapshot for the whole read, and no round trip to save."""
+    bind = engine
+    if engine.dialect.name != "sqlite":
+        bind = engine.execution_options(isolation_level="AUTOCOMMIT")
+    readers = sessionmaker(
+        bind=bind, expire_on_commit=False, autoflush=False, info={READ_ONLY: True}
+    )
+    event.listen(readers, "before_flush", _refuse_writes)
+    return readers
+
+
+def _refuse_writes(session: Session, _context: Any, _instances: Any) -> None:
+    raise RuntimeError("an anonymous read wrote to its session; write in a session of its own")
+
+
+def is_anonymous_read(request: Request) -> bool:
+    """GET and HEAD without credentials: nothing in the request's unit of work writes."""
+    return request.method in ("GET", "HEAD") and "authorization" not in request.headers
+
+
 async def replica_reads() -> None:
     """A marker: a router (or route) with it in its `dependencies` is a public read one, whose
     anonymous GETs may run on the read replica. Read off the matched route (`_on_replica`),
@@ -236,8 +282,9 @@ def _on_replica(request: Request) -> bool:
     return any(d.dependency is replica_reads for d in getattr(route, "dependencies", ()))
 
 
-def _sessionmaker(request: Request) -> "sessionmaker[Session]":
-    """The read replica for an anonymous GET of a public read route, else the primary.
+def _sessionmaker(request: Request) -> "tuple[sessionmaker[Session], bool]":
+    """The read replica for an anonymous GET of a public read route, else the primary; and
+    whether it is an anonymous read (a read session: nothing to commit).
 
     Decided before authentication, on the request alone: a request with an Authorization
     header may be a key's (previews, editors: they read their own writes), so it stays on the
@@ -245,31 +292,34 @@ def _sessionmaker(request: Request) -> "sessionmaker[Session]":
     positions partners resume from; editor routes). A route reads the content version through
     the same session as its content, so a cached answer is labelled from the replica too.
     """
-    replica: sessionmaker[Session] | None = getattr(request.app.state, "read_sessionmaker", None)
-    if (
-        replica is not None
-        and request.method in ("GET", "HEAD")
-        and "authorization" not in request.headers
-        and _on_replica(request)
-    ):
+    state = request.app.state
+    reading = is_anonymous_read(request)
+    replica: sessionmaker[Session] | None = getattr(state, "replica_sessionmaker", None)
+    if reading and replica is not None and _on_replica(request):
         DB_SESSIONS.labels("replica").inc()
-        return replica
+        return replica, True
     DB_SESSIONS.labels("primary").inc()
-    primary: sessionmaker[Session] = request.app.state.sessionmaker
-    return primary
+    chosen: sessionmaker[Session] = state.read_sessionmaker if reading else state.sessionmaker
+    return chosen, reading
 
 
 async def get_session(request: Request) -> AsyncIterator[Session]:
     """One unit of work per request: committed before the response is sent, rolled back on error.
+    Anonymous reads get a read session (make_read_sessionmaker), with nothing to commit.
 
     An `async` generator on purpose: FastAPI would run a plain generator in the threadpool, and
     the measured floor (research/perf-floor.md) shows indexed reads are cheapest on the loop.
     """
     async with _turn(request):
-        session: Session = _sessionmaker(request)()
+        makes, reading = _sessionmaker(request)
+        session: Session = makes()
         try:
             yield session
-            session.commit()
+            if reading:
+                if session.new or session.dirty or session.deleted:
+                    _refuse_writes(session, None, None)
+            else:
+                session.commit()
         except Exception:
             session.rollback()
             raise

@@ -32,7 +32,13 @@ from app.changes import service as changes
 from app.changes.watcher import VersionWatcher
 from app.commitments.publishing import COMMITMENTS
 from app.config import Settings, get_settings
-from app.db import RequestSessions, make_engine, make_sessionmaker, utcnow
+from app.db import (
+    RequestSessions,
+    make_engine,
+    make_read_sessionmaker,
+    make_sessionmaker,
+    utcnow,
+)
 from app.observability import metrics
 from app.observability.database import instrument_pool
 from app.observability.middleware import ObservabilityMiddleware, RouteTemplates
@@ -82,7 +88,7 @@ def start_webhook_worker(app: FastAPI) -> tuple[threading.Event, threading.Threa
             app.state.sessionmaker,
             app.state.settings,
             app.state.clock,
-            replica=app.state.read_sessionmaker,
+            replica=app.state.replica_sessionmaker,
         ),
     )
     thread = threading.Thread(target=worker.run, args=(stop,), name="webhooks", daemon=True)
@@ -147,7 +153,9 @@ def create_app(
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.read_engine = read_engine
-    app.state.read_sessionmaker = make_sessionmaker(read_engine) if read_engine else None
+    # Anonymous reads: read-only sessions, on the replica (marked routes) or the primary.
+    app.state.read_sessionmaker = make_read_sessionmaker(engine)
+    app.state.replica_sessionmaker = make_read_sessionmaker(read_engine) if read_engine else None
     app.state.clock = clock
     app.state.next_prune = 0.0  # the first tick prunes
     app.state.go_lives = GoLives(app.state.sessionmaker, clock, (STATEMENTS, COMMITMENTS))

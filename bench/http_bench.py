@@ -23,11 +23,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, insert
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from app.config import Settings
-from app.db import make_engine
+from app.db import make_engine, refresh_statistics
 from app.demo.loader import load_demo_data
 from app.demo.navigation import load_demo_navigation
 from app.ids import new_id
@@ -104,16 +104,6 @@ def seed(database_url: str, extra: int) -> None:
             index.rebuild(session)  # Core inserts bypass the ORM's indexing hook
     refresh_statistics(engine)
     engine.dispose()
-
-
-def refresh_statistics(engine: Engine) -> None:
-    """Plan on fresh statistics: right after a bulk seed, PostgreSQL plans on estimates of
-    one row a table (a 10,000-statement search took 3.3 s, nested loops over every row) and
-    SQLite on none."""
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.exec_driver_sql("ANALYZE")
-        if engine.dialect.name == "sqlite":
-            connection.exec_driver_sql("PRAGMA optimize")
 
 
 def cpu_seconds(pid: int) -> float:

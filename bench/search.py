@@ -28,14 +28,14 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from app.config import Settings
-from app.db import make_engine
+from app.db import make_engine, refresh_statistics
 from app.demo.loader import load_demo_data
 from app.ids import new_id
 from app.schema import migrate
 from app.search import index
 from app.statements.editing import record_due_go_lives
 from app.statements.models import Statement, StatementTranslation
-from bench.http_bench import Result, get, refresh_statistics, run_wrk
+from bench.http_bench import Result, get, run_wrk
 from tests.databases import create_scratch_database, drop_scratch_database
 
 VOCABULARY = [f"w{n:04d}" for n in range(2000)]

@@ -29,6 +29,29 @@ def drop_scratch_database(server_url: str, database_url: str) -> None:
     admin.dispose()
 
 
+def planned_rows(database_url: str, table: str) -> float | None:
+    """The row count the planner's statistics give `table`, None when it has none (never
+    analysed): SQLite's sqlite_stat1, PostgreSQL's last ANALYZE and its reltuples."""
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            if engine.dialect.name == "sqlite":
+                # One row per index, led by its row count (a partial index counts fewer).
+                stats = connection.exec_driver_sql(
+                    "SELECT stat FROM sqlite_stat1 WHERE tbl = ?", (table,)
+                ).scalars()
+                counts = [float(str(stat).split()[0]) for stat in stats]
+                return max(counts) if counts else None
+            row = connection.exec_driver_sql(
+                "SELECT c.reltuples, s.last_analyze FROM pg_class c"
+                " JOIN pg_stat_user_tables s ON s.relid = c.oid WHERE c.relname = %(t)s",
+                {"t": table},
+            ).one_or_none()
+            return None if row is None or row.last_analyze is None else float(row.reltuples)
+    finally:
+        engine.dispose()
+
+
 if __name__ == "__main__":
     action, server, *rest = sys.argv[1:]
     if action == "create":

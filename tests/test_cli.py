@@ -17,6 +17,7 @@ from sqlalchemy import create_engine
 from app.cli import main
 from app.config import get_settings
 from tests.conftest import requires_postgres
+from tests.databases import planned_rows
 
 
 @pytest.fixture
@@ -49,6 +50,8 @@ def test_migrate_then_demo_data_twice(fresh_env: dict[str, str]) -> None:
         loaded = runner.invoke(main, ["demo-data"], env=fresh_env)
         assert loaded.exit_code == 0, loaded.output
         assert "32 demo statements, 23 commitments and 49 menu items loaded" in loaded.output
+    # The statistics were refreshed after the load: the planner knows the rows are there.
+    assert planned_rows(fresh_env["NEWSROOM_DATABASE_URL"], "statements") == 32
 
 
 def free_port() -> int:

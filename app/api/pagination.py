@@ -151,7 +151,11 @@ def keyset_template(query: Select[Any], sort: SortKey, id_column: Any, after: bo
     (`after_0`…, `after_id`, `limit`), so the statement can be built once and reused.
 
     The cut is a row-value comparison rather than `a < x OR (a = x AND id < y)`: both databases
-    turn it into an index range, so a deep page costs what the first one does.
+    turn it into an index range, so a deep page costs what the first one does. It comes first
+    in the WHERE clause: of two bounds on one indexed column (the cut, and a list's own, such
+    as `published_at <= now`), SQLite ranges the index on the first and only filters on the
+    other, and on `published_at <= now` a deep page walked every newer row (18 ms at 100,000
+    statements, 0.05 ms now). PostgreSQL keeps the tighter bound whatever the order.
     """
     columns = [key.column for key in sort.keys]
     if after:
@@ -160,7 +164,10 @@ def keyset_template(query: Select[Any], sort: SortKey, id_column: Any, after: bo
             bindparam("after_id", type_=id_column.type),
         )
         row = tuple_(*columns, id_column)
-        query = query.where(row < position if sort.descending else row > position)
+        cut = row < position if sort.descending else row > position
+        # `where` only appends; the copy it returns is ours to reorder.
+        query = query.where(cut)
+        query._where_criteria = (cut, *query._where_criteria[:-1])
     order = [*columns, id_column]
     return query.order_by(*(c.desc() if sort.descending else c.asc() for c in order)).limit(
         bindparam("limit")

@@ -164,7 +164,7 @@ async def ready(request: Request, session: SessionDep, response: Response) -> Re
         raise ServiceUnavailable(
             "The database is not reachable.", headers={"Retry-After": "5"}
         ) from exc
-    replica = request.app.state.read_sessionmaker
+    replica = request.app.state.replica_sessionmaker
     if replica is not None:
         try:
             with replica() as replica_session:

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -120,7 +121,17 @@ commitment_actors = Table(
 
 class Commitment(Base):
     __tablename__ = "commitments"
-    __table_args__ = (Index("ix_commitments_listing", "publication_status", "made_on", "id"),)
+    __table_args__ = (
+        Index("ix_commitments_listing", "publication_status", "made_on", "id"),
+        # Go-lives not yet logged (see the statements' index of the same name).
+        Index(
+            "ix_commitments_unannounced",
+            "publication_status",
+            "published_at",
+            postgresql_where=text("live_since IS NULL"),
+            sqlite_where=text("live_since IS NULL"),
+        ),
+    )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)

@@ -17,6 +17,7 @@ from sqlalchemy import (
     insert,
     inspect,
     select,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -70,6 +71,15 @@ class Statement(Base):
     __table_args__ = (
         # The public list: visible rows in publication order, with the id as the tiebreak.
         Index("ix_statements_listing", "publication_status", "published_at", "id"),
+        # Go-lives not yet logged (publication.schedule): a handful of rows, where the listing
+        # index made every change-feed request walk all published ones (46 ms at 100,000).
+        Index(
+            "ix_statements_unannounced",
+            "publication_status",
+            "published_at",
+            postgresql_where=text("live_since IS NULL"),
+            sqlite_where=text("live_since IS NULL"),
+        ),
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)

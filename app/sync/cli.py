@@ -12,7 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from app.api.language import lookup
 from app.config import get_settings
-from app.db import make_engine, make_sessionmaker, utcnow
+from app.db import make_engine, make_sessionmaker, refresh_statistics, utcnow
 from app.navigation.service import Links
 from app.sync import export, importing
 
@@ -137,6 +137,10 @@ def import_command(files: tuple[Path, ...]) -> None:
                     errors.extend((path, e) for e in report.errors[before:])
             if errors:
                 raise _Refused  # rolls the whole import back
+        if any(report.created.values()):
+            # Committed by now; a large import would otherwise be planned as the empty tables
+            # the statistics last saw.
+            refresh_statistics(engine)
     except _Refused:
         pass
     finally:

@@ -14,7 +14,7 @@ from app.api.problems import Problem
 from app.api.responses import Fresh, public_response, read_responses
 from app.changes.dependencies import ContentVersionDep
 from app.config import Settings
-from app.db import SessionDep
+from app.db import SessionDep, is_read_only
 from app.publication.schedule import GoLives
 from app.sync import feed_service
 from app.sync.feed_schemas import ChangePage, ChangeType
@@ -28,13 +28,18 @@ MAX_SEQ = 2**63 - 1
 
 async def go_lives_logged(request: Request, session: SessionDep) -> None:
     """Before the feed is read: log scheduled content whose time has come, so that the feed
-    never lags behind what the lists already show. In the request's unit of work, before it
-    reads the content version (which the log entries move)."""
+    never lags behind what the lists already show; committed before the request reads the
+    content version (which the log entries move). In the request's unit of work, but for an
+    anonymous read's session, which does not write: then in a transaction of its own."""
     go_lives: GoLives = request.app.state.go_lives
     now = request.app.state.clock()
     if not go_lives.due(session, now):
         return
     try:
+        if is_read_only(session):
+            session.rollback()  # SQLite's next read then takes its snapshot after the catch-up
+            go_lives.announce()
+            return
         with session.begin_nested():
             go_lives.catch_up(session, now)
     except SQLAlchemyError:  # another process logs them right now: it commits, we serve

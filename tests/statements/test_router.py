@@ -108,6 +108,21 @@ class TestListStatements:
         )
         assert [i["id"] for i in items] == list(reversed(made))
 
+    def test_pages_cut_inside_a_run_of_ties_skip_and_repeat_nothing(
+        self, client: TestClient, session: Session
+    ) -> None:
+        # The page cut comes before the list's own `published_at <= now` bound in the query;
+        # the walk must still stop at now and order ties by id across page boundaries.
+        when = FIXED_NOW - timedelta(days=3)
+        tied = {make_statement(session, published_at=when).id for _ in range(5)}
+        scheduled = make_statement(session, published_at=FIXED_NOW + timedelta(minutes=1))
+        for sort, order in (("-published_at", public_ids(session)), ("published_at", None)):
+            ids = [i["id"] for i in walk(client, f"/v1/statements?limit=3&sort={sort}")]
+            expected = order if order is not None else list(reversed(public_ids(session)))
+            assert ids == expected
+            assert tied <= set(ids)
+            assert scheduled.id not in ids
+
     def test_drafts_and_scheduled_statements_are_absent(
         self, client: TestClient, session: Session
     ) -> None:

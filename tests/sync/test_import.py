@@ -17,6 +17,7 @@ from app.main import create_app
 from app.schema import migrate
 from app.sync import cli as sync_cli
 from tests.conftest import Clock
+from tests.databases import planned_rows
 
 
 @pytest.fixture
@@ -78,6 +79,8 @@ def test_round_trip_shows_the_same_public_lists_and_a_second_import_changes_noth
     result = _run_import(monkeypatch, fresh_settings, clock, *files)
     assert result.exit_code == 0, result.output
     assert "imported 31 statements, 23 commitments; 0 already here" in result.output
+    # Statistics refreshed after the commit: the planner knows the imported rows.
+    assert planned_rows(fresh_settings.database_url, "statements") == 31
     for path in ("/v1/statements", "/v1/commitments"):
         for lang in ("en", "fr"):
             source = _public_list(client, path, lang)
