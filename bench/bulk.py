@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import Engine
 
-from app.search.analysis import pg_config, terms, words
+from app.search.analysis import pg_config, stem, terms, words
 from app.search.models import FTS_TABLE
 
 if TYPE_CHECKING:
@@ -45,6 +45,7 @@ class SQLiteWriter:
         self.db = db
         self.next_id = 0
         self._terms: dict[tuple[str, str], str] = {}
+        self._digits_checked: set[str] = set()
 
     def begin(self) -> None:
         for pragma in (
@@ -76,6 +77,20 @@ class SQLiteWriter:
                 self._terms[key] = found
         return found
 
+    def _title_terms(self, value: str, lang: str) -> str:
+        """`terms` of a unique title, without filling the stemmer's cache with its number
+        (a digit-only word stems to itself in every language, checked at first use)."""
+        out = []
+        for word in words(value):
+            if word.isdigit():
+                if lang not in self._digits_checked:
+                    assert stem("0123456789", lang) == "0123456789"
+                    self._digits_checked.add(lang)
+                out.append(word)
+            else:
+                out.append(stem(word, lang))
+        return " ".join(out)
+
     def documents(self, documents: Iterable["Doc"]) -> None:
         rows, fts = [], []
         for d in documents:
@@ -83,7 +98,7 @@ class SQLiteWriter:
             fts.append(
                 (
                     self.next_id,
-                    " ".join(terms(d.title, d.lang)),
+                    self._title_terms(d.title, d.lang),
                     self._fts(d.summary, d.lang),
                     self._fts(d.body, d.lang),
                 )

@@ -209,7 +209,7 @@ def summary(key: int, lang: str) -> str:
 @lru_cache(maxsize=1024)
 def paragraphs(key: int, lang: str) -> tuple[str, ...]:
     return tuple(
-        " ".join(_sentence(lang, key * 5 + p * 3 + s, 14) for s in range(4)) for p in range(3)
+        " ".join(_sentence(lang, key * 5 + p * 3 + s, 12) for s in range(2)) for p in range(2)
     )
 
 

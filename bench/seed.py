@@ -11,6 +11,8 @@ seeder's test compares them): on PostgreSQL each distinct summary and body is an
 and the vectors are joined as `index.write` joins them. Statistics are refreshed at the end.
 """
 
+import re
+import secrets
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -25,7 +27,6 @@ from app.config import Settings
 from app.db import make_engine
 from app.demo.loader import load_demo_data
 from app.demo.navigation import load_demo_navigation
-from app.ids import new_id
 from app.schema import migrate
 from app.search.index import plain
 from app.search.models import SearchKind
@@ -140,6 +141,7 @@ class _Batch:
         self.documents: list[Doc] = []
         self.translation_count = 0
         self.commitment_count = 0
+        self.millis = int(time.time() * 1000)
 
     def _table(self, name: str, columns: tuple[str, ...]) -> list[tuple[Any, ...]]:
         return self.data.setdefault(name, (columns, []))[1]
@@ -195,7 +197,7 @@ class _Batch:
             ),
         )
         for n in range(self.start, self.end):
-            sid = new_id("stm")
+            sid = fast_id("stm", self.millis)
             when = corpus.published_at(n)
             at = ts(when)
             statements.append((sid, corpus.statement_type(n), "published", at, at, at, 1, at, at))
@@ -211,7 +213,7 @@ class _Batch:
                         SearchKind.STATEMENT,
                         sid,
                         lang,
-                        plain(t.title),
+                        _plain_title(t.title),
                         _plain(t.summary),
                         _statement_body(t.dateline, t.body_key, lang),
                     )
@@ -239,7 +241,7 @@ class _Batch:
         ts: Callable[[datetime], Any],
         changes: list[tuple[Any, ...]],
     ) -> None:
-        cid = new_id("cmt")
+        cid = fast_id("cmt", self.millis)
         at = ts(when)
         made_on = when.date()
         self._table(
@@ -301,6 +303,25 @@ class _Batch:
         self.seq += 1
         changes.append((self.seq, "commitment", cid, 1, "publish", at, corpus.encode(langs), ","))
         self.commitment_count += 1
+
+
+_CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz"
+_PAIRS = [a + b for a in _CROCKFORD for b in _CROCKFORD]  # every 10-bit value
+
+
+def fast_id(prefix: str, millis: int) -> str:
+    """What `app.ids.new_id` makes (48 bits of milliseconds, 80 random bits, 26 base32
+    characters), ten bits a lookup."""
+    value = (millis << 80) | secrets.randbits(80)
+    return prefix + "_" + "".join(_PAIRS[(value >> shift) & 1023] for shift in range(120, -1, -10))
+
+
+_PLAIN = re.compile(r"[A-Za-z0-9 ]*")
+
+
+def _plain_title(title: str) -> str:
+    """`plain` of a generated title: letters, digits and spaces are their own plain text."""
+    return title if _PLAIN.fullmatch(title) else plain(title)
 
 
 def _day(value: date) -> str:

@@ -37,7 +37,10 @@ def test_seed_writes_what_the_application_would(fresh_database_url: Callable[[],
     engine = create_engine(url)
     try:
         with engine.connect() as connection:
-            generated_ids = "SELECT statement_id FROM statement_translations WHERE lang = 'en' AND slug LIKE 'bench-%'"
+            generated_ids = (
+                "SELECT statement_id FROM statement_translations"
+                " WHERE lang = 'en' AND slug LIKE 'bench-%'"
+            )
             assert _scalar(connection, f"SELECT count(*) FROM ({generated_ids}) g") == N
             generated = sum(len(corpus.languages(n)) for n in range(N))
             assert report.translations == generated
