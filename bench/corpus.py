@@ -2,7 +2,8 @@
 
 Summaries and bodies come from a few dozen variants per language, so the seeder analyses each
 once; titles are unique. Every title names one of `TOPICS` (each in 1 in 40 statements, in
-every language): `SEARCH_WORD` is a word of medium frequency for the search scenario.
+every language); texts name only the first 15, so `SEARCH_WORD` is in 1 in 40 statements
+(2.5%): a word of medium frequency for the search scenario.
 """
 
 import json
@@ -10,125 +11,34 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
+
+def _split(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+# fmt: off
 TOPICS = [
-    "water",
-    "drought",
-    "harvest",
-    "floods",
-    "energy",
-    "housing",
-    "forests",
-    "schools",
-    "vaccines",
-    "clinics",
-    "roads",
-    "bridges",
-    "fisheries",
-    "wetlands",
-    "coral",
-    "mangroves",
-    "solar",
-    "wind",
-    "rivers",
-    "glaciers",
-    "nutrition",
-    "literacy",
-    "refugees",
-    "shelters",
-    "heatwaves",
-    "cyclones",
-    "wildfires",
-    "locusts",
-    "seeds",
-    "markets",
-    "wages",
-    "pensions",
-    "courts",
-    "elections",
-    "media",
-    "archives",
-    "museums",
-    "railways",
-    "ports",
-    "airports",
+    "water", "drought", "harvest", "floods", "energy", "housing", "forests", "schools",
+    "vaccines", "clinics", "roads", "bridges", "fisheries", "wetlands", "coral", "mangroves",
+    "solar", "wind", "rivers", "glaciers", "nutrition", "literacy", "refugees", "shelters",
+    "heatwaves", "cyclones", "wildfires", "locusts", "seeds", "markets", "wages", "pensions",
+    "courts", "elections", "media", "archives", "museums", "railways", "ports", "airports",
 ]
+# fmt: on
 SEARCH_WORD = "mangroves"
 _WORDS = {
-    "en": [
-        "the",
-        "government",
-        "announced",
-        "new",
-        "funding",
-        "for",
-        "communities",
-        "affected",
-        "by",
-        "the",
-        "crisis",
-        "and",
-        "partners",
-        "agreed",
-        "to",
-        "report",
-        "progress",
-        "every",
-        "year",
-        "while",
-        "local",
-        "teams",
-        "monitor",
-        "results",
-    ],
-    "fr": [
-        "le",
-        "gouvernement",
-        "a",
-        "annoncé",
-        "un",
-        "nouveau",
-        "financement",
-        "pour",
-        "les",
-        "communautés",
-        "touchées",
-        "par",
-        "la",
-        "crise",
-        "et",
-        "les",
-        "partenaires",
-        "rendront",
-        "compte",
-        "des",
-        "progrès",
-        "chaque",
-        "année",
-    ],
-    "es": [
-        "el",
-        "gobierno",
-        "anunció",
-        "nueva",
-        "financiación",
-        "para",
-        "las",
-        "comunidades",
-        "afectadas",
-        "por",
-        "la",
-        "crisis",
-        "y",
-        "los",
-        "socios",
-        "informarán",
-        "cada",
-        "año",
-        "sobre",
-        "los",
-        "avances",
-        "logrados",
-    ],
+    "en": _split(
+        "the government announced new funding for communities affected by the crisis and "
+        "partners agreed to report progress every year while local teams monitor results"
+    ),
+    "fr": _split(
+        "le gouvernement a annoncé un nouveau financement pour les communautés touchées "
+        "par la crise et les partenaires rendront compte des progrès chaque année"
+    ),
+    "es": _split(
+        "el gobierno anunció nueva financiación para las comunidades afectadas por la "
+        "crisis y los socios informarán cada año sobre los avances logrados"
+    ),
 }
 _TITLE = {"en": "{topic} report {n}", "fr": "Rapport {topic} {n}", "es": "Informe {topic} {n}"}
 _SLUG = {"en": "bench-{topic}-{n}", "fr": "bench-{topic}-{n}-fr", "es": "bench-{topic}-{n}-es"}
@@ -137,7 +47,7 @@ TYPES = ("statement", "press_release", "news", "speech", "joint_statement")
 SUMMARY_VARIANTS = 31
 BODY_VARIANTS = 97
 _START = datetime(2016, 1, 1, tzinfo=UTC)
-_SPAN_SECONDS = 9 * 365 * 86400  # ten years of statements, however many
+_SPAN_SECONDS = 9 * 365 * 86400  # nine years of statements, however many
 
 
 @dataclass(frozen=True)
@@ -197,7 +107,7 @@ def topic(n: int) -> str:
 def _sentence(lang: str, seed: int, length: int) -> str:
     vocabulary = _WORDS[lang]
     chosen = [vocabulary[(seed * 31 + i * (seed % 7 + 1)) % len(vocabulary)] for i in range(length)]
-    chosen.append(TOPICS[(seed * 17) % len(TOPICS)])
+    chosen.append(TOPICS[(seed * 17) % 15])  # not SEARCH_WORD: that one is in titles only
     return " ".join(chosen).capitalize() + "."
 
 

@@ -143,8 +143,9 @@ class _Batch:
         self.commitment_count = 0
         self.millis = int(time.time() * 1000)
 
-    def _table(self, name: str, columns: tuple[str, ...]) -> list[tuple[Any, ...]]:
-        return self.data.setdefault(name, (columns, []))[1]
+    def _table(self, name: str, columns: str) -> list[tuple[Any, ...]]:
+        """The rows of `name`, whose `columns` are named in one space-separated string."""
+        return self.data.setdefault(name, (tuple(columns.split()), []))[1]
 
     def tables(self) -> Iterator[tuple[str, tuple[str, ...], list[tuple[Any, ...]]]]:
         for name, (columns, rows) in self.data.items():
@@ -154,47 +155,21 @@ class _Batch:
         statements = self._table(
             "statements",
             (
-                "id",
-                "type",
-                "publication_status",
-                "published_at",
-                "created_at",
-                "updated_at",
-                "version",
-                "live_since",
-                "first_public_at",
+                "id type publication_status published_at created_at updated_at version "
+                "live_since first_public_at"
             ),
         )
         texts = self._table(
             "statement_translations",
-            (
-                "statement_id",
-                "lang",
-                "slug",
-                "title",
-                "dateline",
-                "summary",
-                "body",
-                "created_at",
-                "updated_at",
-            ),
+            "statement_id lang slug title dateline summary body created_at updated_at",
         )
-        claims = self._table("statement_slug_claims", ("slug", "statement_id", "claimed_at"))
-        places = self._table("statement_places", ("statement_id", "place_code"))
-        topics = self._table("statement_topics", ("statement_id", "topic_slug"))
-        terms_ = self._table("statement_terms", ("statement_id", "term_code"))
+        claims = self._table("statement_slug_claims", "slug statement_id claimed_at")
+        places = self._table("statement_places", "statement_id place_code")
+        topics = self._table("statement_topics", "statement_id topic_slug")
+        terms_ = self._table("statement_terms", "statement_id term_code")
         changes = self._table(
             "change_log",
-            (
-                "seq",
-                "resource_type",
-                "resource_id",
-                "version",
-                "operation",
-                "occurred_at",
-                "langs",
-                "previous_langs",
-            ),
+            "seq resource_type resource_id version operation occurred_at langs previous_langs",
         )
         for n in range(self.start, self.end):
             sid = fast_id("stm", self.millis)
@@ -247,44 +222,17 @@ class _Batch:
         self._table(
             "commitments",
             (
-                "id",
-                "code",
-                "publication_status",
-                "published_at",
-                "made_on",
-                "source_statement_id",
-                "source_anchor",
-                "implementation_status",
-                "status_changed_on",
-                "indicators",
-                "created_at",
-                "updated_at",
-                "version",
-                "live_since",
-                "first_public_at",
+                "id code publication_status published_at made_on source_statement_id "
+                "source_anchor implementation_status status_changed_on indicators "
+                "created_at updated_at version live_since first_public_at"
             ),
         ).append(
-            (
-                cid,
-                f"BENCH-{n}",
-                "published",
-                at,
-                _day(made_on),
-                statement_id,
-                "p1",
-                "announced",
-                _day(made_on),
-                "[]",
-                at,
-                at,
-                1,
-                at,
-                at,
-            )
+            (cid, f"BENCH-{n}", "published", at, _day(made_on), statement_id, "p1")  # noqa: RUF005
+            + ("announced", _day(made_on), "[]", at, at, 1, at, at)
         )
         texts = self._table(
             "commitment_translations",
-            ("commitment_id", "lang", "title", "summary", "text", "quote"),
+            "commitment_id lang title summary text quote",
         )
         langs = ("en", "fr")
         for lang in langs:
