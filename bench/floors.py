@@ -134,6 +134,8 @@ def save_responses(path: Path, responses: dict[str, tuple[int, dict[str, str], b
     """Write what the API answered per URL, for `raw_asgi` (Content-Type and ETag only)."""
     saved = {}
     for url, (status, headers, body) in responses.items():
+        if status != 200:
+            continue  # the floor answers 404 too: the API's errors are counted
         lowered = {k.lower(): v for k, v in headers.items()}
         kept = {k: lowered[k] for k in ("content-type", "etag") if k in lowered}
         saved[url] = {
