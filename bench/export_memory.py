@@ -4,7 +4,7 @@
     .venv/bin/python -m bench.export_memory --postgres postgresql+psycopg://postgres@127.0.0.1:5432/test
 
 For each size: a scratch database seeded with the demo data plus that many generated statements
-(bulk inserts, as bench/http_bench.py does), a real uvicorn serving it, and one client reading
+(bench/seed.py's bulk seed), a real uvicorn serving it, and one client reading
 `GET /v1/export/statements.ndjson` to the end. The server's resident memory is sampled from
 /proc every 20 ms while the export runs. Prints a Markdown table: records, bytes, seconds,
 records/s, the server's RSS before the export and its peak during it. Nothing is asserted.
@@ -16,13 +16,12 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
 from dataclasses import dataclass
-from pathlib import Path
 
-from bench.http_bench import get, seed
+from bench.harness import Sampler, get, rss_mb
+from bench.seed import seed
 from tests.databases import create_scratch_database, drop_scratch_database
 
 
@@ -38,28 +37,6 @@ class Measure:
     @property
     def per_second(self) -> float:
         return self.records / self.seconds
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-class Sampler(threading.Thread):
-    """The highest RSS seen while it runs."""
-
-    def __init__(self, pid: int) -> None:
-        super().__init__(daemon=True)
-        self.pid = pid
-        self.peak = 0.0
-        self.done = threading.Event()
-
-    def run(self) -> None:
-        while not self.done.is_set():
-            self.peak = max(self.peak, rss_mb(self.pid))
-            time.sleep(0.02)
 
 
 def measure(database_url: str, statements: int) -> Measure:

@@ -33,7 +33,7 @@ from app.main import create_app
 from app.schema import upgrade
 from app.statements.models import Statement, StatementTranslation
 from app.statements.service import SORTS
-from bench.http_bench import seed
+from bench.seed import seed
 from tests.databases import create_scratch_database, drop_scratch_database
 
 SLOW_QUERY_MS = 3.0  # an indexed page or lookup takes well under a millisecond

@@ -35,7 +35,7 @@ from app.schema import migrate
 from app.search import index
 from app.statements.editing import record_due_go_lives
 from app.statements.models import Statement, StatementTranslation
-from bench.http_bench import Result, get, run_wrk
+from bench.harness import Result, get, run_wrk
 from tests.databases import create_scratch_database, drop_scratch_database
 
 VOCABULARY = [f"w{n:04d}" for n in range(2000)]

@@ -2,32 +2,33 @@
 
     .venv/bin/python -m bench.soak --postgres postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-Seeds a scratch database with the demo data plus 10,000 generated statements (as
-bench/http_bench.py does), serves it with `newsroom serve --workers 2` (rate limits on, counters
-in Redis when --redis is given), creates an API key for the load, and drives a mix of public
-reads with wrk (-t2): list pages, a filtered list, an item, conditional requests, a search, the
-navigation tree and the change feed, each request carrying the load key. Prints the request
-count, the errors (non-2xx/3xx answers, connection errors and timeouts), req/s, p50 and p99.
+Seeds a scratch database with the demo data plus 10,000 generated statements (bench/seed.py),
+serves it with `newsroom serve --workers 2` (rate limits on, counters in Redis when --redis is
+given), creates an API key for the load, and drives a mix of public reads with wrk (-t2): list
+pages, a filtered list, an item, conditional requests, a search, the navigation tree and the
+change feed, each request carrying the load key. Prints the request count, the errors
+(non-2xx/3xx answers, connection errors and timeouts), req/s, p50 and p99.
 Nothing is asserted.
 """
 
 import argparse
 import os
 import re
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from bench.http_bench import get, latency_ms, seed
+from bench import corpus
+from bench.harness import free_port, get, latency_ms
+from bench.seed import seed
 from tests.databases import create_scratch_database, drop_scratch_database
 
 PATHS = [
     "/v1/statements?limit=20",
     "/v1/statements?limit=20&lang=fr&place=019",
-    "/v1/statements/bench-5-en",
+    f"/v1/statements/{corpus.statement_text(5, 'en').slug}",
     "/v1/statements?limit=20&q=migrants",
     "/v1/commitments?limit=20",
     "/v1/navigation/main",
@@ -42,12 +43,6 @@ request = function()
   return wrk.format("GET", paths[(i %% #paths) + 1])
 end
 """
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def create_load_key(env: dict[str, str], extra_arguments: list[str]) -> str:
