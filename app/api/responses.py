@@ -14,7 +14,7 @@ from app.api.conditional import CachePolicy, Rendered, render, send
 from app.api.language import Language
 from app.api.pagination import Page, page_links
 from app.api.problems import problem_responses
-from app.cdn.keys import surrogate_headers
+from app.cdn.keys import keys_in_json, surrogate_headers
 from app.config import Settings
 
 NOT_MODIFIED: dict[int | str, dict[str, Any]] = {
@@ -49,6 +49,8 @@ class Fresh:
     keep: Any = None
     # The items and collections it contains (app/cdn/keys.py), for CDN purges.
     surrogate_keys: tuple[str, ...] = ()
+    # Also name every item id found in the rendered JSON (app/cdn/tagging.py sets it).
+    keys_from_body: bool = False
 
 
 def public_cache_policy(settings: Settings, seconds_until_change: int | None) -> CachePolicy:
@@ -83,7 +85,10 @@ def _validated_since(request: Request, fresh: Fresh) -> datetime | None:
 def _render(request: Request, fresh: Fresh, language: Language | None) -> Rendered:
     rendered = _render_body(request, fresh, language)
     if getattr(request.state, "principal", None) is None:  # a keyed answer is never shared
-        rendered.headers.update(surrogate_headers(fresh.surrogate_keys))
+        keys = list(fresh.surrogate_keys)
+        if fresh.keys_from_body and not isinstance(fresh.payload, Encoded):
+            keys += keys_in_json(rendered.body)
+        rendered.headers.update(surrogate_headers(keys))
     return rendered
 
 

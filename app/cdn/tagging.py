@@ -6,7 +6,7 @@ from dataclasses import replace
 from pydantic import BaseModel
 
 from app.api.responses import Fresh
-from app.cdn.keys import keys_in
+from app.cdn.keys import template_keys
 
 
 def tagged(compute: Callable[[], Fresh], *collections: str) -> Callable[[], Fresh]:
@@ -16,8 +16,9 @@ def tagged(compute: Callable[[], Fresh], *collections: str) -> Callable[[], Fres
 
     def run() -> Fresh:
         fresh = compute()
-        found = keys_in(fresh.payload) if isinstance(fresh.payload, BaseModel) else []
+        # The payload's item ids are read off the rendered bytes (app/api/responses.py).
+        found = template_keys(fresh.payload) if isinstance(fresh.payload, BaseModel) else []
         keys = dict.fromkeys([*collections, *fresh.surrogate_keys, *found])
-        return replace(fresh, surrogate_keys=tuple(keys))
+        return replace(fresh, surrogate_keys=tuple(keys), keys_from_body=True)
 
     return run
